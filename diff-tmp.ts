@@ -1,0 +1,14 @@
+import { runQemu, runOurs, diffResult } from './test/unit/vmcore/cpu/qemu-diff';
+import { aluCases, memCases, randomDpWords, randomLdstWords, sysCases } from './test/unit/vmcore/cpu/diff-cases';
+const kind = process.argv[2] ?? 'alu';
+const n = Number(process.argv[3] ?? 600);
+const seed = Number(process.argv[4] ?? 1);
+const cases = kind === 'alu' ? aluCases(seed, n) : kind === 'dpw' ? randomDpWords(seed, n) : kind === 'lsw' ? randomLdstWords(seed, n) : kind === 'sys' ? sysCases(seed, n) : memCases(seed, n, kind === 'lse');
+const t0 = Date.now();
+const q = runQemu(cases, kind === 'lse' || kind === 'lsw' ? 'max' : 'cortex-a57');
+const t1 = Date.now();
+const { results: o } = runOurs(cases);
+const t2 = Date.now();
+let bad = 0;
+cases.forEach((c, i) => { const d = diffResult(c, q[i], o[i]); if (d) { bad++; if (bad <= 40) console.log(`#${i} ${d}`); } });
+console.log(`${bad}/${cases.length} differ; qemu ${t1 - t0} ms, ours ${t2 - t1} ms`);

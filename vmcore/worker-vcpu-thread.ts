@@ -1,0 +1,93 @@
+/**
+ * A vCPU thread on node:worker_threads: the main-thread handle of the worker that runs one
+ * vCPU's guest code (vcpu-loop.ts). Registers, control words, guest RAM and the coalesced ring
+ * are SharedArrayBuffers; a run is one message each way. Memory-map updates go through their own
+ * MessagePort, which the worker reads synchronously between chunks (receiveMessageOnPort).
+ */
+import { Worker, MessageChannel, MessagePort } from 'node:worker_threads';
+import { CTL_MEMGEN } from './vcpu-thread-protocol';
+import type { FromWorker, RunThreadExit, RunThreadRequest } from './vcpu-thread-protocol';
+import type { VcpuThread, VcpuThreadFactory } from './vm-ports';
+import type { MemoryMapSnapshot } from './memory-slots';
+
+export interface WorkerThreadInit {
+  regs: SharedArrayBuffer;
+  ctl: SharedArrayBuffer;
+  ipaBits: number;
+  coalesced: unknown;
+  counter: SharedArrayBuffer;
+  vcpuId: number;
+  vmHandle: string;
+}
+
+export class WorkerVcpuThread implements VcpuThread {
+  private readonly worker: Worker;
+  private readonly memPort: MessagePort;
+  private readonly ctl: Int32Array;
+  private generation = 0;
+  private waiting: { resolve: (e: RunThreadExit) => void; reject: (e: Error) => void } | undefined;
+  private dead: Error | undefined;
+
+  constructor(script: string, init: WorkerThreadInit, resourceLimits?: { maxOldGenerationSizeMb?: number }) {
+    const { port1, port2 } = new MessageChannel();
+    this.memPort = port1;
+    this.ctl = new Int32Array(init.ctl);
+    const workerData = { ...init, memPort: port2 };
+    // Under ts-node (tests), the worker must register it too: load the .ts script through it.
+    this.worker = script.endsWith('.ts')
+      ? new Worker(`require('ts-node').register({ transpileOnly: true }); require(${JSON.stringify(script)});`, { eval: true, workerData, transferList: [port2], resourceLimits })
+      : new Worker(script, { workerData, transferList: [port2], resourceLimits });
+    this.worker.unref();
+    this.worker.on('message', (m: FromWorker) => {
+      if (m.type === 'exit' && this.waiting) {
+        const w = this.waiting;
+        this.waiting = undefined;
+        w.resolve(m.exit);
+      }
+    });
+    const die = (err: Error): void => {
+      this.dead ??= err;
+      const w = this.waiting;
+      this.waiting = undefined;
+      // A thread that dies mid-run is an emulator fault confined to this VM.
+      w?.resolve({ kind: 'crash', message: err.message, stack: err.stack, instructions: 0, coalesced: 0, ringFull: 0 });
+    };
+    this.worker.on('error', die);
+    this.worker.on('exit', (code) => die(new Error(`vCPU thread exited with code ${code}`)));
+  }
+
+  run(req: RunThreadRequest): Promise<RunThreadExit> {
+    if (this.dead) return Promise.resolve({ kind: 'crash', message: this.dead.message, instructions: 0, coalesced: 0, ringFull: 0 });
+    return new Promise((resolve, reject) => {
+      this.waiting = { resolve, reject };
+      this.worker.postMessage({ type: 'run', req });
+    });
+  }
+
+  setMemory(map: MemoryMapSnapshot): void {
+    this.generation++;
+    this.memPort.postMessage({ map, generation: this.generation });
+    Atomics.store(this.ctl, CTL_MEMGEN, this.generation);
+  }
+
+  kick(): void {
+    // The kick word in the shared control block is what the worker reads (vcpu.ts sets it).
+  }
+
+  setLines(): void {
+    // The lines word in the shared control block is what the worker reads (vcpu.ts sets it).
+  }
+
+  async terminate(): Promise<void> {
+    this.memPort.close();
+    await this.worker.terminate();
+  }
+}
+
+/** A factory the server configures with the worker entry script (server/vcpu-worker.ts). */
+export class WorkerVcpuThreadFactory implements VcpuThreadFactory {
+  constructor(private readonly script: string, private readonly resourceLimits?: { maxOldGenerationSizeMb?: number }) {}
+  create(init: WorkerThreadInit): VcpuThread {
+    return new WorkerVcpuThread(this.script, init, this.resourceLimits);
+  }
+}
