@@ -8,6 +8,7 @@ import type { KvmMetrics } from './metrics';
 import type { Config } from './config';
 import type { KvmSystem } from '../vmcore/kvm-system';
 import { toServiceError } from './errno-status';
+import { KvmError } from '../vmcore/errno';
 
 /** What the handlers share. */
 export interface ServerContext {
@@ -26,18 +27,24 @@ function where(req: Msg): { vm?: string; vcpu?: number } {
   return { vm: req?.vm, vcpu: typeof req?.vcpuId === 'number' ? req.vcpuId : undefined };
 }
 
+/** The status for a failure; an ioctl failure is also logged at debug level with its errno. */
+function failed(ctx: ServerContext, rpc: string, req: Msg, e: unknown) {
+  if (e instanceof KvmError) ctx.log.debug({ rpc, ...where(req), errno: e.errno }, e.message);
+  return toServiceError(e, ctx.log, { rpc, ...where(req) });
+}
+
 export function unary(ctx: ServerContext, rpc: string, fn: (req: Msg, call: ServerUnaryCall<Msg, Msg>) => Msg | Promise<Msg>): handleUnaryCall<Msg, Msg> {
   return (call: ServerUnaryCall<Msg, Msg>, callback: sendUnaryData<Msg>) => {
     let result: Msg | Promise<Msg>;
     try {
       result = fn(call.request, call);
     } catch (e) {
-      callback(toServiceError(e, ctx.log, { rpc, ...where(call.request) }));
+      callback(failed(ctx, rpc, call.request, e));
       return;
     }
     Promise.resolve(result).then(
       (res) => callback(null, res),
-      (e) => callback(toServiceError(e, ctx.log, { rpc, ...where(call.request) })),
+      (e) => callback(failed(ctx, rpc, call.request, e)),
     );
   };
 }
