@@ -182,10 +182,10 @@ const SIGNED_FIELDS: ReadonlyMap<string, readonly number[]> = new Map([
   ['ID_AA64MMFR0_EL1', [24, 28]],
 ]);
 
-function idFieldsSafe(r: SysReg, cur: bigint, val: bigint): boolean {
+function idFieldsSafe(r: SysReg, limit: bigint, val: bigint): boolean {
   const signed = SIGNED_FIELDS.get(r.name) ?? [];
   for (let s = 0; s < 64; s += 4) {
-    let c = Number((cur >> BigInt(s)) & 0xfn);
+    let c = Number((limit >> BigInt(s)) & 0xfn);
     let n = Number((val >> BigInt(s)) & 0xfn);
     if (signed.includes(s)) {
       c = c >= 8 ? c - 16 : c;
@@ -242,7 +242,9 @@ export function setOneReg(v: OneRegVcpu, id: bigint, value: Uint8Array): void {
   switch (r.kind) {
     case 'id':
       check(!v.vm.hasRun(), 'EBUSY', `${r.name} is frozen once the VM has run`);
-      check(idFieldsSafe(r, cur, val), 'EINVAL', `${r.name} = 0x${val.toString(16)} claims more than is implemented`);
+      // arm64_check_features compares with what the host offers (the reset value), not with the
+      // current value: a lowered field may be raised back up to it.
+      check(idFieldsSafe(r, r.reset, val), 'EINVAL', `${r.name} = 0x${val.toString(16)} claims more than is implemented`);
       break;
     case 'imp':
       check(v.vm.writableImpIdRegs, 'EINVAL', `${r.name} is writable only with KVM_CAP_ARM_WRITABLE_IMP_ID_REGS`);

@@ -9,8 +9,11 @@ import { KVM_EXIT_NAME, KVM_VCPU_EVENTS_SIZE } from '../../vmcore/kvm-constants'
 import type { Vcpu, RunResult } from '../../vmcore/vcpu';
 import { coalescedEntryMsg } from './vm-handlers';
 
-/** A Run ends this long before the call's deadline, so the client gets the KVM_EXIT_INTR. */
-export const DEADLINE_MARGIN_MS = 25;
+/** A Run ends a margin before the call's deadline, so the client gets the KVM_EXIT_INTR rather
+ *  than DEADLINE_EXCEEDED: 10% of the time left, within [25, 100] ms (a loaded machine delays the
+ *  reply by tens of ms). */
+export const DEADLINE_MARGIN_MIN_MS = 25;
+export const DEADLINE_MARGIN_MAX_MS = 100;
 
 /** kvm.proto VcpuEvents -> the 64-byte struct kvm_vcpu_events (§13.1). */
 export function packEvents(e: Msg | undefined): Uint8Array {
@@ -62,7 +65,7 @@ function runDeadline(call: ServerUnaryCall<Msg, Msg>, sliceMs: number): number {
   let end = now + sliceMs;
   const d = call.getDeadline();
   const dl = d instanceof Date ? d.getTime() : d;
-  if (Number.isFinite(dl)) end = Math.min(end, dl - Math.min(DEADLINE_MARGIN_MS, Math.max(0, (dl - now) / 10)));
+  if (Number.isFinite(dl)) end = Math.min(end, dl - Math.min(DEADLINE_MARGIN_MAX_MS, Math.max(DEADLINE_MARGIN_MIN_MS, (dl - now) / 10)));
   return end;
 }
 
