@@ -64,7 +64,9 @@ const KVM_HYPERCALL_EXIT_SMC = 1n;
 
 const U64 = (v: bigint): bigint => BigInt.asUintN(64, v);
 const is64 = (fn: number): boolean => (fn & PSCI_64BIT) !== 0;
-const base = (fn: number): number => fn & ~PSCI_64BIT;
+// `>>> 0`: JS bitwise operators yield signed 32-bit results; function ids are u32.
+const base = (fn: number): number => (fn & ~PSCI_64BIT) >>> 0;
+const with64 = (fn: number): number => (fn | PSCI_64BIT) >>> 0;
 
 /** Functions always handled by KVM whatever the firmware bitmaps (kvm_smccc_default_allowed). */
 function defaultAllowed(fn: number): boolean {
@@ -217,8 +219,8 @@ export class Psci implements HypercallPort {
   private features(q: number, minor: number): bigint {
     const F = PSCI_0_2_FN;
     const always = new Set<number>([
-      F.PSCI_VERSION, F.CPU_SUSPEND, F.CPU_SUSPEND | PSCI_64BIT, F.CPU_OFF, F.CPU_ON, F.CPU_ON | PSCI_64BIT,
-      F.AFFINITY_INFO, F.AFFINITY_INFO | PSCI_64BIT, F.MIGRATE_INFO_TYPE, F.SYSTEM_OFF, F.SYSTEM_RESET,
+      F.PSCI_VERSION, F.CPU_SUSPEND, with64(F.CPU_SUSPEND), F.CPU_OFF, F.CPU_ON, with64(F.CPU_ON),
+      F.AFFINITY_INFO, with64(F.AFFINITY_INFO), F.MIGRATE_INFO_TYPE, F.SYSTEM_OFF, F.SYSTEM_RESET,
       F.PSCI_FEATURES, ARM_SMCCC_VERSION_FUNC_ID,
     ]);
     if (always.has(q)) return 0n;

@@ -368,7 +368,9 @@ export class Vcpu implements HypercallVcpu {
     if (opts.immediateExit || this.kickPending) {
       this.kickPending = false;
       if (complete) await this.ensureThread().run({ complete, completeOnly: true, deadline: opts.deadline, chunk: 0, nisvToUser: false });
+      // KVM_RUN returns -1/EINTR with kvm_run.exit_reason left as it was (§7.1 step 2).
       this.count(KVM_EXIT.KVM_EXIT_INTR);
+      this.vm.onExit(this, { errno: 'EINTR', exitReason: KVM_EXIT.KVM_EXIT_INTR, instructions: 0 });
       return { errno: 'EINTR', exitReason: this.exitReason, instructions: 0 };
     }
     // 3. First-run checks (§7.2).
