@@ -16,6 +16,7 @@ const loop = new VcpuLoop({
   regs: init.regs,
   ctl: init.ctl,
   ipaBits: init.ipaBits,
+  atomicLock: init.atomicLock,
   memPort: init.memPort,
   coalesce: (addr, len, lo, hi) => coalescedOffer(shared, addr, len, lo, hi),
 });

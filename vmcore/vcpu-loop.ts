@@ -22,6 +22,8 @@ export interface VcpuLoopInit {
   regs: SharedArrayBuffer;
   ctl: SharedArrayBuffer;
   ipaBits: number;
+  /** The VM-wide lock of 128-bit exclusives and CASP (cpu.ts), shared by all its vCPUs. */
+  atomicLock: SharedArrayBuffer;
   coalesce: Coalescer;
   memPort?: MessagePort;
 }
@@ -37,7 +39,7 @@ export class VcpuLoop {
   private pending: Extract<CpuStop, { kind: 'mmio' }> | undefined;
 
   constructor(private readonly init: VcpuLoopInit) {
-    this.cpu = new Cpu(new RegFile(init.regs), { ipaBits: init.ipaBits });
+    this.cpu = new Cpu(new RegFile(init.regs), { ipaBits: init.ipaBits, atomicLock: init.atomicLock });
     this.ctl = new Int32Array(init.ctl);
   }
 

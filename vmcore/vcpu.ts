@@ -315,6 +315,7 @@ export class Vcpu implements HypercallVcpu {
         regs: this.regs.buffer,
         ctl: this.ctl.buffer as SharedArrayBuffer,
         ipaBits: this.vm.ipaBits,
+        atomicLock: this.vm.atomicLock,
         coalesced: this.vm.coalesced.shared(),
         counter: this.vm.counter.buffer,
         vcpuId: this.id,

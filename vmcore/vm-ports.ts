@@ -116,7 +116,7 @@ export interface VcpuThread {
 }
 
 export interface VcpuThreadFactory {
-  create(init: { regs: SharedArrayBuffer; ctl: SharedArrayBuffer; ipaBits: number; coalesced: unknown; counter: SharedArrayBuffer; vcpuId: number; vmHandle: string }): VcpuThread;
+  create(init: { regs: SharedArrayBuffer; ctl: SharedArrayBuffer; ipaBits: number; atomicLock: SharedArrayBuffer; coalesced: unknown; counter: SharedArrayBuffer; vcpuId: number; vmHandle: string }): VcpuThread;
 }
 
 export interface VmPorts {

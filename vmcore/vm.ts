@@ -56,6 +56,8 @@ export class Vm implements PortVm, HypercallVm {
   readonly vmAttrs: VmAttrsPort;
   readonly hypercalls: HypercallPort;
   readonly createdAt = Date.now();
+  /** The lock of 128-bit exclusives and CASP, shared by the VM's vCPU threads (cpu/cpu.ts). */
+  readonly atomicLock = new SharedArrayBuffer(4);
   private readonly vcpuList: Vcpu[] = [];
   private readonly vcpuById = new Map<number, Vcpu>();
   private irqchip: IrqchipPort | undefined;

@@ -14,6 +14,7 @@ export interface WorkerThreadInit {
   regs: SharedArrayBuffer;
   ctl: SharedArrayBuffer;
   ipaBits: number;
+  atomicLock: SharedArrayBuffer;
   coalesced: unknown;
   counter: SharedArrayBuffer;
   vcpuId: number;

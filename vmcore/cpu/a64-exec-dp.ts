@@ -340,32 +340,50 @@ function ADRP(c: Cpu, insn: number): number {
   return NEXT;
 }
 
-function addSubImm(c: Cpu, insn: number, sub: boolean, flags: boolean): number {
+// ADD/SUB (immediate) without flags are the most frequent instructions: written out so each
+// stays small enough for TurboFan to inline into the run loop's dispatch.
+function immOf(insn: number): number {
+  return (insn & (1 << 22)) !== 0 ? ((insn >>> 10) & 0xfff) << 12 : (insn >>> 10) & 0xfff;
+}
+
+/** ADD (immediate): Rd|SP = Rn|SP + imm. */
+function ADD_i(c: Cpu, insn: number): number {
   const x = c.x;
-  const d = insn & 31;
-  const n = (insn >>> 5) & 31;
-  const imm = (insn & (1 << 22)) !== 0 ? ((insn >>> 10) & 0xfff) << 12 : (insn >>> 10) & 0xfff;
-  const alo = x[n << 1]; // Rn is SP-capable
-  if (insn < 0) {
-    const ahi = x[(n << 1) + 1];
-    let lo: number;
-    if (flags) lo = sub ? adds64(c, alo, ahi, ~imm, -1, 1) : adds64(c, alo, ahi, imm, 0, 0);
-    else lo = sub ? add64(alo, ahi, ~imm, -1, 1) : add64(alo, ahi, imm, 0, 0);
-    if (flags) setX(x, d, lo, rhi);
-    else setXSP(x, d, lo, rhi);
-  } else {
-    let r: number;
-    if (flags) r = sub ? adds32(c, alo, ~imm, 1) : adds32(c, alo, imm, 0);
-    else r = sub ? (alo - imm) | 0 : (alo + imm) | 0;
-    if (flags) setX(x, d, r, 0);
-    else setXSP(x, d, r, 0);
-  }
+  const d = (insn & 31) << 1;
+  const n = ((insn >>> 5) & 31) << 1;
+  const a = x[n];
+  const lo = (a + immOf(insn)) | 0;
+  x[d + 1] = insn < 0 ? ((lo >>> 0) < (a >>> 0) ? x[n + 1] + 1 : x[n + 1]) | 0 : 0;
+  x[d] = lo;
   return NEXT;
 }
-const ADD_i: Handler = (c, i) => addSubImm(c, i, false, false);
-const ADDS_i: Handler = (c, i) => addSubImm(c, i, false, true);
-const SUB_i: Handler = (c, i) => addSubImm(c, i, true, false);
-const SUBS_i: Handler = (c, i) => addSubImm(c, i, true, true);
+
+/** SUB (immediate): Rd|SP = Rn|SP - imm. */
+function SUB_i(c: Cpu, insn: number): number {
+  const x = c.x;
+  const d = (insn & 31) << 1;
+  const n = ((insn >>> 5) & 31) << 1;
+  const a = x[n];
+  const imm = immOf(insn);
+  x[d + 1] = insn < 0 ? ((a >>> 0) < imm ? x[n + 1] - 1 : x[n + 1]) | 0 : 0;
+  x[d] = (a - imm) | 0;
+  return NEXT;
+}
+
+/** ADDS/SUBS (immediate), CMP/CMN: Rd = Rn|SP +/- imm with NZCV. */
+function addSubImmFlags(c: Cpu, insn: number, sub: boolean): number {
+  const x = c.x;
+  const n = (insn >>> 5) & 31;
+  const imm = immOf(insn);
+  const alo = x[n << 1];
+  if (insn < 0) {
+    const lo = sub ? adds64(c, alo, x[(n << 1) + 1], ~imm, -1, 1) : adds64(c, alo, x[(n << 1) + 1], imm, 0, 0);
+    setX(x, insn & 31, lo, rhi);
+  } else setX(x, insn & 31, sub ? adds32(c, alo, ~imm, 1) : adds32(c, alo, imm, 0), 0);
+  return NEXT;
+}
+const ADDS_i: Handler = (c, i) => addSubImmFlags(c, i, false);
+const SUBS_i: Handler = (c, i) => addSubImmFlags(c, i, true);
 
 /** AND/ORR/EOR/ANDS (immediate); opc 0..3. Rd is SP-capable except for ANDS. */
 function logicImm(c: Cpu, insn: number, opc: number): number {
@@ -452,6 +470,17 @@ function bitfield(c: Cpu, insn: number, op: number): number {
   const tlo = BM_TMASK_LO[key];
   const slo = xlo(x, n);
   if (sf) {
+    if (op !== 1) {
+      // The shift aliases, without the masks: LSR/ASR #r (imms = 63) and LSL #(63 - imms).
+      if (s === 63) {
+        setX(x, d, op === 2 ? lsr64(slo, xhi(x, n), r) : asr64(slo, xhi(x, n), r), rhi);
+        return NEXT;
+      }
+      if (op === 2 && s + 1 === r) {
+        setX(x, d, lsl64(slo, xhi(x, n), 63 - s), rhi);
+        return NEXT;
+      }
+    }
     const whi = BM_WMASK_HI[key];
     const thi = BM_TMASK_HI[key];
     const shi = xhi(x, n);
@@ -476,6 +505,16 @@ function bitfield(c: Cpu, insn: number, op: number): number {
     }
     setX(x, d, lo, hi);
   } else {
+    if (op !== 1) {
+      if (s === 31) {
+        setX(x, d, op === 2 ? (slo >>> r) | 0 : slo >> r, 0);
+        return NEXT;
+      }
+      if (op === 2 && s + 1 === r) {
+        setX(x, d, slo << (31 - s), 0);
+        return NEXT;
+      }
+    }
     let bot = ror32(slo, r) & wlo;
     let res: number;
     if (op === 1) {
@@ -541,8 +580,15 @@ function logicReg(c: Cpu, insn: number, opc: number): number {
   const type = (insn >>> 22) & 3;
   const inv = (insn & (1 << 21)) !== 0 ? -1 : 0;
   if (insn < 0) {
-    const blo = shift64(type, xlo(x, m), xhi(x, m), amt) ^ inv;
-    const bhi = rhi ^ inv;
+    let blo: number;
+    let bhi: number;
+    if (amt === 0) {
+      blo = xlo(x, m) ^ inv;
+      bhi = xhi(x, m) ^ inv;
+    } else {
+      blo = shift64(type, xlo(x, m), xhi(x, m), amt) ^ inv;
+      bhi = rhi ^ inv;
+    }
     let lo = xlo(x, n);
     let hi = xhi(x, n);
     if (opc === 1) {
@@ -558,7 +604,7 @@ function logicReg(c: Cpu, insn: number, opc: number): number {
     if (opc === 3) setFlagsLogic(c, lo, hi, true);
     setX(x, d, lo, hi);
   } else {
-    const b = shift32(type, xlo(x, m), amt) ^ inv;
+    const b = (amt === 0 ? xlo(x, m) : shift32(type, xlo(x, m), amt)) ^ inv;
     const a = xlo(x, n);
     const r = opc === 1 ? a | b : opc === 2 ? a ^ b : a & b;
     if (opc === 3) setFlagsLogic(c, r, 0, false);
@@ -582,10 +628,16 @@ function addSubReg(c: Cpu, insn: number, sub: boolean, flags: boolean): number {
   const n = (insn >>> 5) & 31;
   const m = (insn >>> 16) & 31;
   const amt = (insn >>> 10) & 63;
-  const type = (insn >>> 22) & 3;
   if (insn < 0) {
-    let blo = shift64(type, xlo(x, m), xhi(x, m), amt);
-    let bhi = rhi;
+    let blo: number;
+    let bhi: number;
+    if (amt === 0) {
+      blo = xlo(x, m);
+      bhi = xhi(x, m);
+    } else {
+      blo = shift64((insn >>> 22) & 3, xlo(x, m), xhi(x, m), amt);
+      bhi = rhi;
+    }
     if (sub) {
       blo = ~blo;
       bhi = ~bhi;
@@ -594,7 +646,7 @@ function addSubReg(c: Cpu, insn: number, sub: boolean, flags: boolean): number {
     const lo = flags ? adds64(c, xlo(x, n), xhi(x, n), blo, bhi, cin) : add64(xlo(x, n), xhi(x, n), blo, bhi, cin);
     setX(x, d, lo, rhi);
   } else {
-    const b = shift32(type, xlo(x, m), amt);
+    const b = amt === 0 ? xlo(x, m) : shift32((insn >>> 22) & 3, xlo(x, m), amt);
     const a = xlo(x, n);
     const r = flags ? (sub ? adds32(c, a, ~b, 1) : adds32(c, a, b, 0)) : sub ? (a - b) | 0 : (a + b) | 0;
     setX(x, d, r, 0);

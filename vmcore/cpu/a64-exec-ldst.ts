@@ -7,9 +7,10 @@
  *
  * Alignment (checked against QEMU 7.2 -cpu cortex-a57 with the MMU off): ordinary loads/stores
  * and pairs are checked only when SCTLR_EL1.A = 1; exclusives, load-acquire/store-release and
- * LSE atomics always need natural alignment (alignment fault, DFSC 0x21). QEMU does not treat
- * MMU-off data accesses as Device memory, and neither do we. SP alignment checking (SCTLR_EL1.SA
- * /SA0, EC 0x26) is done as the Arm ARM says; QEMU does not implement it.
+ * LSE atomics always need natural alignment (alignment fault, DFSC 0x21). QEMU 7.2 does not treat
+ * MMU-off data accesses as Device memory (which would fault every unaligned access, as hardware
+ * does and QEMU >= 8.1 does), and neither do we. SP alignment checking (SCTLR_EL1.SA/SA0, EC
+ * 0x26) is done as the Arm ARM says; QEMU does not implement it.
  *
  * Atomicity across vCPU threads: aligned 1/2/4/8-byte accesses are single accesses on the shared
  * memory (8-byte ones through a Float64Array element); exclusives and LSE atomics use Atomics on
@@ -23,18 +24,16 @@ import { addOffset, add64, lastHi, extendReg } from './a64-exec-dp';
 const F64 = new Float64Array(1);
 const I32 = new Int32Array(F64.buffer);
 
-// Addressing forms of the single-register loads/stores.
-const UIMM = 0; // unsigned scaled 12-bit offset
-const UNSCALED = 1; // signed 9-bit offset (LDUR/STUR, LDTR/STTR)
+// Signed 9-bit offset forms of the single-register loads/stores.
+const UNSCALED = 1; // LDUR/STUR, LDTR/STTR
 const POST = 2;
 const PRE = 3;
-const REG = 4;
 // Kinds.
 const STORE = 0;
 const LOAD = 1;
 const LOADS = 2; // sign-extending: bit 22 set = 32-bit destination
 
-/** True (after raising EC 0x26) if Xn is SP, SP checking is on and SP is not 16-byte aligned. */
+/** True if Xn is SP, SP alignment checking is on and SP is not 16-byte aligned (EC 0x26). */
 function spMisaligned(c: Cpu, n: number): boolean {
   return n === 31 && c.spCheck && (c.x[62] & 15) !== 0;
 }
@@ -54,68 +53,136 @@ function writeLoaded(c: Cpu, t: number, size: number, ext: number): void {
   x[(t << 1) + 1] = ext === 1 ? v >> 31 : 0;
 }
 
-function ldst(c: Cpu, insn: number, mode: number, kind: number): number {
+/** Loads `1 << size` bytes at (lo, hi) into Rt: zero-extended (ext 0), sign-extended to 64 (1) or 32 (2). */
+function loadReg(c: Cpu, t: number, lo: number, hi: number, size: number, ext: number, insn: number): number {
+  const bytes = 1 << size;
+  const p = c.rdIdx(lo, hi, bytes, (bytes - 1) & c.aMask, insn);
+  if (p < 0) return -p;
+  const v = c.rView!;
   const x = c.x;
-  const size = 1 << (insn >>> 30);
-  const t = insn & 31;
-  const n = (insn >>> 5) & 31;
-  const blo = x[n << 1];
-  const bhi = x[(n << 1) + 1];
-  if (n === 31 && c.spCheck && (blo & 15) !== 0) return c.spAlignFault();
-  let lo: number;
-  let hi: number;
-  if (mode === UIMM) {
-    lo = addOffset(blo, bhi, ((insn >>> 10) & 0xfff) * size);
-    hi = lastHi();
-  } else if (mode === POST) {
-    lo = blo;
-    hi = bhi;
-  } else if (mode === REG) {
-    const olo = extendReg(x, (insn >>> 16) & 31, (insn >>> 13) & 7, (insn & (1 << 12)) !== 0 ? insn >>> 30 : 0);
-    lo = add64(blo, bhi, olo, lastHi(), 0);
-    hi = lastHi();
-  } else {
-    lo = addOffset(blo, bhi, (insn << 11) >> 23);
-    hi = lastHi();
+  if (size === 3) {
+    if ((p & 7) === 0) {
+      F64[0] = v.f64[p >>> 3];
+      if (t !== 31) {
+        x[t << 1] = I32[0];
+        x[(t << 1) + 1] = I32[1];
+      }
+    } else if (t !== 31) {
+      x[t << 1] = v.dv.getInt32(p, true);
+      x[(t << 1) + 1] = v.dv.getInt32(p + 4, true);
+    }
+    return NEXT;
   }
-  let rc: number;
-  if (kind === STORE) {
-    rc = c.store(lo, hi, size, (size - 1) & c.aMask, insn, t === 31 ? 0 : x[t << 1], t === 31 ? 0 : x[(t << 1) + 1]);
-    if (rc !== 0) return rc;
+  let val = size === 2 ? v.dv.getInt32(p, true) : size === 0 ? v.u8[p] : v.dv.getUint16(p, true);
+  if (t === 31) return NEXT;
+  if (ext !== 0) {
+    if (size === 0) val = (val << 24) >> 24;
+    else if (size === 1) val = (val << 16) >> 16;
+    x[t << 1] = val;
+    x[(t << 1) + 1] = ext === 1 ? val >> 31 : 0;
   } else {
-    rc = c.load(lo, hi, size, (size - 1) & c.aMask, insn);
-    if (rc !== 0) return rc;
-    writeLoaded(c, t, size, kind === LOAD ? 0 : (insn & (1 << 22)) !== 0 ? 2 : 1);
-  }
-  if (mode === POST) {
-    x[n << 1] = addOffset(blo, bhi, (insn << 11) >> 23);
-    x[(n << 1) + 1] = lastHi();
-  } else if (mode === PRE) {
-    x[n << 1] = lo;
-    x[(n << 1) + 1] = hi;
+    x[t << 1] = val;
+    x[(t << 1) + 1] = 0;
   }
   return NEXT;
 }
 
-const STR_i: Handler = (c, i) => ldst(c, i, UIMM, STORE);
-const LDR_i: Handler = (c, i) => ldst(c, i, UIMM, LOAD);
-const LDRS_i: Handler = (c, i) => ldst(c, i, UIMM, LOADS);
-const STUR: Handler = (c, i) => ldst(c, i, UNSCALED, STORE);
-const LDUR: Handler = (c, i) => ldst(c, i, UNSCALED, LOAD);
-const LDURS: Handler = (c, i) => ldst(c, i, UNSCALED, LOADS);
-const STR_post: Handler = (c, i) => ldst(c, i, POST, STORE);
-const LDR_post: Handler = (c, i) => ldst(c, i, POST, LOAD);
-const LDRS_post: Handler = (c, i) => ldst(c, i, POST, LOADS);
-const STR_pre: Handler = (c, i) => ldst(c, i, PRE, STORE);
-const LDR_pre: Handler = (c, i) => ldst(c, i, PRE, LOAD);
-const LDRS_pre: Handler = (c, i) => ldst(c, i, PRE, LOADS);
+/** Stores the low `1 << size` bytes of Rt (XZR for 31) at (lo, hi). */
+function storeReg(c: Cpu, t: number, lo: number, hi: number, size: number, insn: number): number {
+  const bytes = 1 << size;
+  const p = c.wrIdx(lo, hi, bytes, (bytes - 1) & c.aMask, insn);
+  if (p < 0) return -p;
+  const v = c.wView!;
+  const x = c.x;
+  const vlo = t === 31 ? 0 : x[t << 1];
+  if (size === 3) {
+    const vhi = t === 31 ? 0 : x[(t << 1) + 1];
+    if ((p & 7) === 0) {
+      I32[0] = vlo;
+      I32[1] = vhi;
+      v.f64[p >>> 3] = F64[0];
+    } else {
+      v.dv.setInt32(p, vlo, true);
+      v.dv.setInt32(p + 4, vhi, true);
+    }
+  } else if (size === 2) v.dv.setInt32(p, vlo, true);
+  else if (size === 0) v.u8[p] = vlo;
+  else v.dv.setUint16(p, vlo, true);
+  if (v.dirty !== null) c.markDirty(p, bytes);
+  return NEXT;
+}
+
+/** The extension of a load kind: LOAD zero-extends, LOADS by bit 22 (1 = to 32 bits). */
+function ext(insn: number, kind: number): number {
+  return kind === LOAD ? 0 : (insn & (1 << 22)) !== 0 ? 2 : 1;
+}
+
+/** Unsigned scaled 12-bit offset: LDR/STR/LDRS (immediate, unsigned offset). */
+function ldstUimm(c: Cpu, insn: number, kind: number): number {
+  const x = c.x;
+  const size = insn >>> 30;
+  const n = (insn >>> 5) & 31;
+  let lo = x[n << 1];
+  let hi = x[(n << 1) + 1];
+  if (n === 31 && c.spCheck && (lo & 15) !== 0) return c.spAlignFault();
+  const s = (lo >>> 0) + (((insn >>> 10) & 0xfff) << size);
+  lo = s | 0;
+  if (s > 0xffffffff) hi = (hi + 1) | 0;
+  return kind === STORE ? storeReg(c, insn & 31, lo, hi, size, insn) : loadReg(c, insn & 31, lo, hi, size, ext(insn, kind), insn);
+}
+
+/** The signed 9-bit offset forms: unscaled (LDUR, LDTR), pre- and post-indexed. */
+function ldstImm9(c: Cpu, insn: number, mode: number, kind: number): number {
+  const x = c.x;
+  const size = insn >>> 30;
+  const n = (insn >>> 5) & 31;
+  const blo = x[n << 1];
+  const bhi = x[(n << 1) + 1];
+  if (n === 31 && c.spCheck && (blo & 15) !== 0) return c.spAlignFault();
+  const wlo = addOffset(blo, bhi, (insn << 11) >> 23);
+  const whi = lastHi();
+  const lo = mode === POST ? blo : wlo;
+  const hi = mode === POST ? bhi : whi;
+  const rc = kind === STORE ? storeReg(c, insn & 31, lo, hi, size, insn) : loadReg(c, insn & 31, lo, hi, size, ext(insn, kind), insn);
+  if (rc !== NEXT || mode === UNSCALED) return rc;
+  x[n << 1] = wlo;
+  x[(n << 1) + 1] = whi;
+  return NEXT;
+}
+
+/** Register offset: Xn + ExtendReg(Rm, option, S ? size : 0). */
+function ldstReg(c: Cpu, insn: number, kind: number): number {
+  const x = c.x;
+  const size = insn >>> 30;
+  const n = (insn >>> 5) & 31;
+  const blo = x[n << 1];
+  const bhi = x[(n << 1) + 1];
+  if (n === 31 && c.spCheck && (blo & 15) !== 0) return c.spAlignFault();
+  const olo = extendReg(x, (insn >>> 16) & 31, (insn >>> 13) & 7, (insn & (1 << 12)) !== 0 ? size : 0);
+  const lo = add64(blo, bhi, olo, lastHi(), 0);
+  const hi = lastHi();
+  return kind === STORE ? storeReg(c, insn & 31, lo, hi, size, insn) : loadReg(c, insn & 31, lo, hi, size, ext(insn, kind), insn);
+}
+
+const STR_i: Handler = (c, i) => ldstUimm(c, i, STORE);
+const LDR_i: Handler = (c, i) => ldstUimm(c, i, LOAD);
+const LDRS_i: Handler = (c, i) => ldstUimm(c, i, LOADS);
+const STUR: Handler = (c, i) => ldstImm9(c, i, UNSCALED, STORE);
+const LDUR: Handler = (c, i) => ldstImm9(c, i, UNSCALED, LOAD);
+const LDURS: Handler = (c, i) => ldstImm9(c, i, UNSCALED, LOADS);
+const STR_post: Handler = (c, i) => ldstImm9(c, i, POST, STORE);
+const LDR_post: Handler = (c, i) => ldstImm9(c, i, POST, LOAD);
+const LDRS_post: Handler = (c, i) => ldstImm9(c, i, POST, LOADS);
+const STR_pre: Handler = (c, i) => ldstImm9(c, i, PRE, STORE);
+const LDR_pre: Handler = (c, i) => ldstImm9(c, i, PRE, LOAD);
+const LDRS_pre: Handler = (c, i) => ldstImm9(c, i, PRE, LOADS);
 // Unprivileged: with no stage-1 MMU, EL0 and EL1 permissions are the same (no PAN either).
-const STTR: Handler = (c, i) => ldst(c, i, UNSCALED, STORE);
-const LDTR: Handler = (c, i) => ldst(c, i, UNSCALED, LOAD);
-const LDTRS: Handler = (c, i) => ldst(c, i, UNSCALED, LOADS);
-const STR_r: Handler = (c, i) => ldst(c, i, REG, STORE);
-const LDR_r: Handler = (c, i) => ldst(c, i, REG, LOAD);
-const LDRS_r: Handler = (c, i) => ldst(c, i, REG, LOADS);
+const STTR: Handler = (c, i) => ldstImm9(c, i, UNSCALED, STORE);
+const LDTR: Handler = (c, i) => ldstImm9(c, i, UNSCALED, LOAD);
+const LDTRS: Handler = (c, i) => ldstImm9(c, i, UNSCALED, LOADS);
+const STR_r: Handler = (c, i) => ldstReg(c, i, STORE);
+const LDR_r: Handler = (c, i) => ldstReg(c, i, LOAD);
+const LDRS_r: Handler = (c, i) => ldstReg(c, i, LOADS);
 /** PRFM/PRFUM: hints; no access, no fault. */
 const PRFM: Handler = () => NEXT;
 

@@ -32,7 +32,7 @@ function jumpRel(c: Cpu, off: number): number {
   return JUMP;
 }
 
-/** X30 = PC + 4. */
+/** X30 (words 60, 61) = PC + 4. */
 function link(c: Cpu): void {
   const x = c.x;
   x[60] = addOffset(x[R_PC], x[R_PC + 1], 4);
@@ -243,8 +243,9 @@ function ok(c: Cpu, lo: number, hi: number): number {
   return NEXT;
 }
 
-// FPCR/FPSR bits that exist in AArch64 without FP16/trapping (as QEMU keeps them).
-const FPCR_MASK = 0x07c00000 | 0;
+// FPCR/FPSR bits kept on write, as QEMU 7.2 does for a Cortex-A57 (no FP16, no trap enables):
+// FPCR AHP, DN, FZ, RMode, Stride, Len; FPSR NZCV, QC and the cumulative exception flags.
+const FPCR_MASK = 0x07f70000 | 0;
 const FPSR_MASK = 0xf800009f | 0;
 const W_CPACR = sysregWord('CPACR_EL1');
 
@@ -322,6 +323,11 @@ function coreReg(w: number): Special {
   };
 }
 
+/** SPECIAL by encoding as a dense table (MRS/MSR of TPIDR_EL1 and friends are hot in Linux). */
+const SPECIAL_LIST: Special[] = [...SPECIAL.values()];
+const SPECIAL_ID = new Uint8Array(1 << 16);
+[...SPECIAL.keys()].forEach((enc, i) => (SPECIAL_ID[enc] = i + 1));
+
 /** Table rows by encoding: index + 1 into SYSREGS, 0 if none. */
 const ROW_BY_ENCODING = new Int16Array(1 << 16);
 SYSREGS.forEach((r, i) => (ROW_BY_ENCODING[r.encoding] = i + 1));
@@ -331,37 +337,42 @@ function guestReadOnly(kind: string, word: number): boolean {
   return kind !== 'rw' || word === W_MPIDR;
 }
 
+/** MRS through a hook: the hook may change the interrupt lines, so resync afterwards. */
+function readHook(c: Cpu, enc: number, insn: number): number {
+  const r = c.sysregHooks.get(enc)!.read(c.el, c.hookOut);
+  if (r !== SYSREG_OK) return r === SYSREG_UNDEF ? c.undef() : trapSys(c, insn, true);
+  setX(c.x, insn & 31, c.hookOut[0], c.hookOut[1]);
+  c.advancePc();
+  return RESYNC;
+}
+
+/** MRS of a sysregs.ts row into c.vLo/vHi (NEXT), or a fault. */
+function readRow(c: Cpu, enc: number, insn: number): number {
+  const ri = ROW_BY_ENCODING[enc];
+  if (ri === 0) {
+    // Unallocated encodings of the ID space (op0 3, op1 0, CRn 0, CRm 1-7) are RAZ at EL1 (Arm
+    // ARM D17.1.1; QEMU and KVM agree), so an OS can probe newer ID registers.
+    return (enc & 0xff80) === 0xc000 && (enc & 0x78) !== 0 && c.el !== 0 ? ok(c, 0, 0) : c.undef();
+  }
+  const row = SYSREGS[ri - 1];
+  const w = row.word;
+  if (c.el === 0) {
+    if (row.el !== 0) return c.undef();
+    if (w === W_CTR && (c.sctlr & SCTLR_EL1_UCT) === 0) return trapSys(c, insn, true);
+  }
+  let lo = c.x[w];
+  // DCZID_EL0.DZP reads 1 where DC ZVA is prohibited (EL0 with SCTLR_EL1.DZE = 0).
+  if (w === W_DCZID && c.el === 0 && (c.sctlr & SCTLR_EL1_DZE) === 0) lo |= 0x10;
+  return ok(c, lo, c.x[w + 1]);
+}
+
 const MRS: Handler = (c, insn) => {
   const enc = (insn >>> 5) & 0xffff;
-  const t = insn & 31;
-  let rc: number;
-  const sp = SPECIAL.get(enc);
-  if (sp !== undefined) rc = sp.read(c, insn);
-  else if (c.hookFlag[enc] !== 0) {
-    const h = c.sysregHooks.get(enc)!;
-    const r = h.read(c.el, c.hookOut);
-    if (r !== SYSREG_OK) return r === SYSREG_UNDEF ? c.undef() : trapSys(c, insn, true);
-    c.vLo = c.hookOut[0];
-    c.vHi = c.hookOut[1];
-    setX(c.x, t, c.vLo, c.vHi);
-    c.advancePc();
-    return RESYNC;
-  } else {
-    const ri = ROW_BY_ENCODING[enc];
-    if (ri === 0) return c.undef();
-    const row = SYSREGS[ri - 1];
-    const w = row.word;
-    if (c.el === 0) {
-      if (row.el !== 0) return c.undef();
-      if (w === W_CTR && (c.sctlr & SCTLR_EL1_UCT) === 0) return trapSys(c, insn, true);
-    }
-    let lo = c.x[w];
-    // DCZID_EL0.DZP reads 1 where DC ZVA is prohibited (EL0 with SCTLR_EL1.DZE = 0).
-    if (w === W_DCZID && c.el === 0 && (c.sctlr & SCTLR_EL1_DZE) === 0) lo |= 0x10;
-    rc = ok(c, lo, c.x[w + 1]);
-  }
+  const si = SPECIAL_ID[enc];
+  if (si === 0 && c.hookFlag[enc] !== 0) return readHook(c, enc, insn);
+  const rc = si !== 0 ? SPECIAL_LIST[si - 1].read(c, insn) : readRow(c, enc, insn);
   if (rc !== NEXT) return rc;
-  setX(c.x, t, c.vLo, c.vHi);
+  setX(c.x, insn & 31, c.vLo, c.vHi);
   return NEXT;
 };
 
@@ -371,9 +382,9 @@ const MSR_r: Handler = (c, insn) => {
   const t = insn & 31;
   const lo = xlo(x, t);
   const hi = xhi(x, t);
-  const sp = SPECIAL.get(enc);
-  if (sp !== undefined) {
-    const rc = sp.write(c, insn, lo, hi);
+  const si = SPECIAL_ID[enc];
+  if (si !== 0) {
+    const rc = SPECIAL_LIST[si - 1].write(c, insn, lo, hi);
     if (rc !== CHANGED) return rc;
     c.advancePc();
     return RESYNC;

@@ -22,9 +22,6 @@ for (const name of Object.keys(A64_EXEC)) {
 /** Handler of each line of A64_PATTERNS, by index (what decodeA64 returns). */
 export const A64_HANDLERS: readonly Handler[] = A64_PATTERNS.map((p) => A64_EXEC[p.name]);
 
-/** Unallocated encodings: UNDEFINED. */
-export const UNALLOCATED: Handler = (c) => c.undef();
-
 const STORES = new Set(['STR_i', 'STUR', 'STTR', 'STR_r', 'STLR']);
 const LOADS = new Set(['LDR_i', 'LDUR', 'LDTR', 'LDR_r', 'LDAR', 'LDAPR']);
 const SIGNED_LOADS = new Set(['LDRS_i', 'LDURS', 'LDTRS', 'LDRS_r']);

@@ -9,9 +9,10 @@
  *
  * Instructions are fetched from guest RAM through a fetch window (the RAM region under the PC,
  * later one MMU page) and dispatched through a direct-mapped decode cache: one slot per
- * instruction address modulo DC_SIZE holds the word last decoded there and its handler. A slot
- * is reused only if the word in memory is still the same, so guest, VMM or other-vCPU writes to
- * code need no invalidation at all (self-modifying code is always seen).
+ * instruction address modulo DC_SIZE holds the word last decoded there and its dispatch id. A
+ * slot is reused only if the word in memory is still the same, so guest, VMM or other-vCPU
+ * writes to code need no invalidation at all (self-modifying code is always seen; this costs
+ * one compare per instruction, less than decoding, measured with bench/cpu-loop.ts).
  *
  * Memory: MMU off for now (VA = PA; SCTLR_EL1.M = 1 without a `translate` hook stops with
  * 'internal'). Data accesses go through a one-region read cache and a one-region write cache;
@@ -29,15 +30,15 @@
  */
 import { RegFile, R_PC, R_PSTATE, R_SP_EL0, R_SP_EL1, R_ELR_EL1, R_SPSR, R_VSE, R_VSESR, R_EXT_DABT } from './reg-file';
 import { sysregWord } from './sysregs';
-import { decodeA64, FEAT_LSE, FEAT_CRC32, FEAT_LRCPC } from './a64-decode';
-import { A64_HANDLERS, UNALLOCATED, mmioSyndrome } from './a64-exec';
-import { type Handler, NEXT, STOP, RESYNC, toBig } from './a64-handler';
+import { A64_PATTERNS, decodeA64, FEAT_LSE, FEAT_CRC32, FEAT_LRCPC } from './a64-decode';
+import { A64_EXEC, A64_HANDLERS, mmioSyndrome } from './a64-exec';
+import { NEXT, STOP, RESYNC, toBig } from './a64-handler';
 import type { SysRegHook } from './sysreg-hook';
 import {
   ESR_ELx_EC_SHIFT, ESR_ELx_IL, ESR_ELx_EC_UNKNOWN, ESR_ELx_EC_ILL, ESR_ELx_EC_IABT_LOW, ESR_ELx_EC_IABT_CUR,
   ESR_ELx_EC_PC_ALIGN, ESR_ELx_EC_DABT_LOW, ESR_ELx_EC_DABT_CUR, ESR_ELx_EC_SP_ALIGN, ESR_ELx_EC_SERROR,
   ESR_ELx_FSC_ADDRSZ, ESR_ELx_FSC_EXTABT, ESR_ELx_FSC_ALIGN, ESR_ELx_FSC_FAULT_L3, ESR_ELx_FSC_PERM_L3, ESR_ELx_WNR, ESR_ELx_CM,
-  ESR_ELx_ISV, ESR_ELx_SSE, ESR_ELx_SF, ESR_ELx_SAS_SHIFT, ESR_ELx_SRT_SHIFT,
+  ESR_ELx_SSE, ESR_ELx_SF, ESR_ELx_SRT_SHIFT,
   PSR_MODE_MASK, PSR_DAIF_MASK, PSR_A_BIT, PSR_I_BIT, PSR_F_BIT, PSR_IL_BIT, PSR_SS_BIT,
   VECTOR_CURRENT_SP0, VECTOR_CURRENT_SPX, VECTOR_LOWER_A64, VECTOR_SYNC, VECTOR_IRQ, VECTOR_FIQ, VECTOR_SERROR,
   SCTLR_ELx_M, SCTLR_ELx_A, SCTLR_ELx_SA, SCTLR_EL1_SA0,
@@ -109,6 +110,40 @@ export class RegionView {
     this.i64 = new BigInt64Array(r.mem, 0, Math.floor(len / 8));
   }
 }
+
+/**
+ * The hot-path dispatch. The most frequent patterns get a `case` of the run loop's switch with a
+ * direct call to a constant function, which TurboFan inlines or calls without the generic call
+ * sequence that a call through a table of functions needs (about 1.5x on bench/cpu-loop.ts);
+ * every other pattern goes through A64_HANDLERS. Case k calls h<k> = A64_EXEC[HOT_NAMES[k]].
+ */
+const HOT_NAMES = [
+  'SUBS_i', 'B_cond', 'ADD_i', 'SUB_i', 'ADDS_i', 'ADD_r', 'SUB_r', 'SUBS_r', 'ADDS_r', 'ORR_r',
+  'AND_r', 'EOR_r', 'ANDS_r', 'BIC_r', 'AND_i', 'ORR_i', 'EOR_i', 'ANDS_i', 'MOVZ', 'MOVK',
+  'MOVN', 'UBFM', 'SBFM', 'BFM', 'EXTR', 'CSEL', 'CSINC', 'CSINV', 'CSNEG', 'CCMP_i',
+  'CCMP_r', 'MADD', 'MSUB', 'UMULH', 'LSLV', 'LSRV', 'CLZ', 'REV', 'ADD_x', 'SUB_x',
+  'ADRP', 'ADR', 'LDR_i', 'STR_i', 'LDRS_i', 'LDP', 'STP', 'LDR_r', 'STR_r', 'LDUR',
+  'STUR', 'LDR_post', 'STR_post', 'LDR_pre', 'STR_pre', 'LDR_lit', 'LDXR', 'STXR', 'LDAR', 'STLR',
+  'B', 'BL', 'CBZ', 'CBNZ', 'TBZ', 'TBNZ', 'RET', 'BR', 'BLR', 'MRS',
+  'NOP',
+];
+const [
+  h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, h10, h11, h12, h13, h14, h15,
+  h16, h17, h18, h19, h20, h21, h22, h23, h24, h25, h26, h27, h28, h29, h30, h31,
+  h32, h33, h34, h35, h36, h37, h38, h39, h40, h41, h42, h43, h44, h45, h46, h47,
+  h48, h49, h50, h51, h52, h53, h54, h55, h56, h57, h58, h59, h60, h61, h62, h63,
+  h64, h65, h66, h67, h68, h69, h70,
+] = HOT_NAMES.map((n) => A64_EXEC[n]);
+const HOT_COUNT = HOT_NAMES.length;
+if (HOT_COUNT !== 71 || HOT_NAMES.some((n) => typeof A64_EXEC[n] !== 'function')) {
+  throw new Error('HOT_NAMES must name 71 patterns with semantics, one per case of the run loop switch');
+}
+/** Dispatch id of each decode line: its HOT_NAMES index, or HOT_COUNT + line for the rest. */
+const LINE_OP = Int32Array.from(A64_PATTERNS, (p, i) => {
+  const k = HOT_NAMES.indexOf(p.name);
+  return k >= 0 ? k : HOT_COUNT + i;
+});
+const OP_UNALLOCATED = HOT_COUNT + A64_PATTERNS.length;
 
 const BUDGET_STOP: CpuStop = Object.freeze({ kind: 'budget' });
 const NO_REGION: RegionView | null = null;
@@ -206,12 +241,11 @@ export class Cpu {
   private fIdx = 0;
 
   private readonly dcWord = new Int32Array(DC_SIZE);
-  private readonly dcHandler: Handler[] = new Array<Handler>(DC_SIZE).fill(UNALLOCATED);
+  private readonly dcOp = new Int32Array(DC_SIZE).fill(OP_UNALLOCATED);
 
   /** Address limit: accesses with PA bits 63:32 >= paLimitHi are address size faults. */
   readonly paLimitHi: number;
   private spSwapped = false;
-  private badState = '';
 
   // Pending KVM_EXIT_MMIO completion.
   private mmioPending = false;
@@ -271,9 +305,13 @@ export class Cpu {
    * R_VSE, FIQ, IRQ) whenever PSTATE allows, between instructions.
    */
   run(budget: number): CpuStop {
+    const mode = this.x[R_PSTATE] & PSR_MODE_MASK;
+    if (mode !== 0 && mode !== 4 && mode !== 5) {
+      // KVM would not enter such a state either (§7.8: FAIL_ENTRY is the integrator's choice).
+      return { kind: 'internal', description: `PSTATE mode 0x${mode.toString(16)} cannot be entered (AArch64 EL0/EL1 only)` };
+    }
     this.enterRun();
     try {
-      if (this.badState !== '') return { kind: 'internal', description: this.badState };
       return this.loop(budget > 0 ? budget : 1);
     } finally {
       this.exitRun();
@@ -317,7 +355,7 @@ export class Cpu {
   private loop(budget: number): CpuStop {
     const x = this.x;
     const dcWord = this.dcWord;
-    const dcHandler = this.dcHandler;
+    const dcOp = this.dcOp;
     let left = budget;
     if (x[R_EXT_DABT] !== 0) this.injectExtDabt();
     outer: for (;;) {
@@ -340,8 +378,83 @@ export class Cpu {
         x[R_PC] = pc;
         const w = mem[i];
         const slot = i & DC_MASK;
-        const h = dcWord[slot] === w ? dcHandler[slot] : this.decodeInto(slot, w);
-        const r = h(this, w);
+        const op = dcWord[slot] === w ? dcOp[slot] : this.decodeInto(slot, w);
+        let r: number;
+        // prettier-ignore
+        switch (op) {
+          case 0: r = h0(this, w); break;
+          case 1: r = h1(this, w); break;
+          case 2: r = h2(this, w); break;
+          case 3: r = h3(this, w); break;
+          case 4: r = h4(this, w); break;
+          case 5: r = h5(this, w); break;
+          case 6: r = h6(this, w); break;
+          case 7: r = h7(this, w); break;
+          case 8: r = h8(this, w); break;
+          case 9: r = h9(this, w); break;
+          case 10: r = h10(this, w); break;
+          case 11: r = h11(this, w); break;
+          case 12: r = h12(this, w); break;
+          case 13: r = h13(this, w); break;
+          case 14: r = h14(this, w); break;
+          case 15: r = h15(this, w); break;
+          case 16: r = h16(this, w); break;
+          case 17: r = h17(this, w); break;
+          case 18: r = h18(this, w); break;
+          case 19: r = h19(this, w); break;
+          case 20: r = h20(this, w); break;
+          case 21: r = h21(this, w); break;
+          case 22: r = h22(this, w); break;
+          case 23: r = h23(this, w); break;
+          case 24: r = h24(this, w); break;
+          case 25: r = h25(this, w); break;
+          case 26: r = h26(this, w); break;
+          case 27: r = h27(this, w); break;
+          case 28: r = h28(this, w); break;
+          case 29: r = h29(this, w); break;
+          case 30: r = h30(this, w); break;
+          case 31: r = h31(this, w); break;
+          case 32: r = h32(this, w); break;
+          case 33: r = h33(this, w); break;
+          case 34: r = h34(this, w); break;
+          case 35: r = h35(this, w); break;
+          case 36: r = h36(this, w); break;
+          case 37: r = h37(this, w); break;
+          case 38: r = h38(this, w); break;
+          case 39: r = h39(this, w); break;
+          case 40: r = h40(this, w); break;
+          case 41: r = h41(this, w); break;
+          case 42: r = h42(this, w); break;
+          case 43: r = h43(this, w); break;
+          case 44: r = h44(this, w); break;
+          case 45: r = h45(this, w); break;
+          case 46: r = h46(this, w); break;
+          case 47: r = h47(this, w); break;
+          case 48: r = h48(this, w); break;
+          case 49: r = h49(this, w); break;
+          case 50: r = h50(this, w); break;
+          case 51: r = h51(this, w); break;
+          case 52: r = h52(this, w); break;
+          case 53: r = h53(this, w); break;
+          case 54: r = h54(this, w); break;
+          case 55: r = h55(this, w); break;
+          case 56: r = h56(this, w); break;
+          case 57: r = h57(this, w); break;
+          case 58: r = h58(this, w); break;
+          case 59: r = h59(this, w); break;
+          case 60: r = h60(this, w); break;
+          case 61: r = h61(this, w); break;
+          case 62: r = h62(this, w); break;
+          case 63: r = h63(this, w); break;
+          case 64: r = h64(this, w); break;
+          case 65: r = h65(this, w); break;
+          case 66: r = h66(this, w); break;
+          case 67: r = h67(this, w); break;
+          case 68: r = h68(this, w); break;
+          case 69: r = h69(this, w); break;
+          case 70: r = h70(this, w); break;
+          default: r = op === OP_UNALLOCATED ? this.undef() : A64_HANDLERS[op - HOT_COUNT](this, w);
+        }
         left--;
         if (r === NEXT) {
           pc = (pc + 4) | 0;
@@ -378,12 +491,12 @@ export class Cpu {
     return BUDGET_STOP;
   }
 
-  private decodeInto(slot: number, w: number): Handler {
+  private decodeInto(slot: number, w: number): number {
     const p = decodeA64(w, this.features);
-    const h = p < 0 ? UNALLOCATED : A64_HANDLERS[p];
+    const op = p < 0 ? OP_UNALLOCATED : LINE_OP[p];
     this.dcWord[slot] = w;
-    this.dcHandler[slot] = h;
-    return h;
+    this.dcOp[slot] = op;
+    return op;
   }
 
   /** Takes a pending asynchronous exception (or the Illegal Execution state one) if allowed. */
@@ -435,9 +548,11 @@ export class Cpu {
       this.fView = r;
     }
     // The window: the region's part inside this 4 GiB bank, or with the MMU on the 4 KiB page.
-    const bank = pa - (pa >>> 0) + 0; // pa with bits 31:0 cleared (exact: pa < 2^53)
+    // It stops short of the bank's last word so that the PC's low half never wraps inside it
+    // (the loop carries into the high half when it leaves the window).
+    const bank = pa - (pa >>> 0); // pa with bits 31:0 cleared (exact: pa < 2^53)
     let start = Math.max(r.base, bank);
-    let end = Math.min(r.end, bank + TWO32);
+    let end = Math.min(r.end, bank + TWO32 - 4);
     if (this.mmuOn) {
       const page = pa - (pa % 4096);
       start = Math.max(start, page);
@@ -466,7 +581,6 @@ export class Cpu {
 
   private enterRun(): void {
     const x = this.x;
-    this.badState = '';
     const isar0 = x[W_ISAR0];
     const isar1 = x[W_ISAR1];
     const features =
@@ -474,22 +588,15 @@ export class Cpu {
     if (features !== this.features) {
       this.features = features;
       this.dcWord.fill(0);
-      this.dcHandler.fill(UNALLOCATED);
+      this.dcOp.fill(OP_UNALLOCATED);
     }
     const ps = x[R_PSTATE];
     this.setNzcv(ps);
     this.daif = ps & PSR_DAIF_MASK;
     this.il = ps & PSR_IL_BIT;
     this.ss = ps & PSR_SS_BIT;
-    const mode = ps & PSR_MODE_MASK;
-    if (mode !== 0 && mode !== 4 && mode !== 5) {
-      this.badState = `PSTATE mode 0x${mode.toString(16)} cannot be entered (AArch64 EL0/EL1 only)`;
-      this.el = 1;
-      this.spsel = 1;
-    } else {
-      this.el = mode >> 2;
-      this.spsel = mode & 1;
-    }
+    this.el = (ps >> 2) & 3;
+    this.spsel = ps & 1;
     this.spSwapped = false;
     this.selectSp();
     this.sctlrChanged();
@@ -716,7 +823,9 @@ export class Cpu {
     let pa: number;
     if (this.mmuOn) {
       if (this.translate === null) return -this.internal('SCTLR_EL1.M = 1: the stage-1 MMU is not implemented');
-      pa = this.translate(this, lo, hi, write ? 'write' : 'read', false);
+      // LDTR/STTR (size 111 0 00 opc 0 imm9 10) access with EL0 permissions.
+      const unprivileged = this.el === 0 || (insn & 0x3f200c00) === 0x38000800;
+      pa = this.translate(this, lo, hi, write ? 'write' : 'read', unprivileged);
       if (pa < 0) return -RESYNC;
     } else {
       if (hi >>> 0 >= this.paLimitHi) return -this.dataAbort(lo, hi, ESR_ELx_FSC_ADDRSZ | wnr);

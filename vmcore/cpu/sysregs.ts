@@ -42,8 +42,8 @@ type Row = [name: string, op0: number, op1: number, crn: number, crm: number, op
 // FP [19:16] and AdvSIMD [23:20] = 0xF (not implemented yet: they come with the Linux issue),
 // GIC [27:24] = 0 here; a VM with a GICv3 reads 1 (the vCPU's view, see idRegView).
 const ID_AA64PFR0 = 0x00ff0011n;
-// ID_AA64ISAR0_EL1: Atomic [23:20] = 2 (LSE). Everything else not implemented.
-const ID_AA64ISAR0 = 0x0000000000200000n;
+// ID_AA64ISAR0_EL1: Atomic [23:20] = 2 (LSE), CRC32 [19:16] = 1. Everything else not implemented.
+const ID_AA64ISAR0 = 0x0000000000210000n;
 // ID_AA64MMFR0_EL1: PARange [3:0] from the IPA limit, ASIDBits [7:4] = 2 (16 bits),
 // TGran16 [23:20] = 0 (not supported), TGran64 [27:24] = 0xF (not supported), TGran4 [31:28] = 0.
 const ID_AA64MMFR0 = 0x0f000020n | BigInt(HOST.PARANGE);
@@ -125,7 +125,10 @@ const ROWS: Row[] = [
   // Debug (op0 2).
   ['MDCCINT_EL1', 2, 0, 0, 2, 0, 0n, 'rw', 1],
   ['MDSCR_EL1', 2, 0, 0, 2, 2, 0n, 'rw', 1],
+  ['OSLAR_EL1', 2, 0, 1, 0, 4, 0n, 'rw', 1, false],
   ['OSLSR_EL1', 2, 0, 1, 1, 4, 0x8n, 'ro', 1, false],
+  ['OSDLR_EL1', 2, 0, 1, 3, 4, 0n, 'rw', 1],
+  ['DBGPRCR_EL1', 2, 0, 1, 4, 4, 0n, 'rw', 1],
   ...debugPairs(),
 ];
 

@@ -261,17 +261,19 @@ export function sysCases(seed: number, n: number): DiffCase[] {
     () => 'msr elr_el1, x1\nmrs x0, elr_el1\nmsr spsr_el1, x2\nmrs x3, spsr_el1',
     () => 'msr fpcr, x1\nmrs x0, fpcr\nmsr fpsr, x2\nmrs x3, fpsr',
     () => `mrs x5, cpacr_el1\nmov x6, #${r.pick([1, 3])} << 20\nmsr cpacr_el1, x6\nmsr fpcr, x1\nmrs x0, fpcr\nmsr fpsr, x2\nmrs x3, fpsr\n${toEl0('mrs x4, fpsr')}\nmsr cpacr_el1, x5`,
-    () => `mov x1, #${r.pick(['0x10000000000', '0xffff000000000000', '0x8000000000', '0x40000000'])}\nat s1e1r, x1\nmrs x0, par_el1`,
+    () => `mov x1, #${r.pick(['0xffff000000000000', '0x8000000000', '0x40000000'])}\nat s1e1r, x1\nmrs x0, par_el1`,
     () => 'msr tpidr_el1, x1\nmrs x0, tpidr_el1\nmsr tpidr_el0, x2\nmrs x3, tpidr_el0\nmsr tpidrro_el0, x4\nmrs x5, tpidrro_el0',
     () => 'mrs x2, vbar_el1\nmsr vbar_el1, x1\nmrs x0, vbar_el1\nmsr vbar_el1, x2',
     () => 'mrs x0, midr_el1\nmrs x1, mpidr_el1\nmrs x2, dczid_el0\nmrs x3, isr_el1\nmrs x4, revidr_el1',
+    // Unallocated ID space: RAZ (CRm 1-7) or UNDEFINED (CRm 0).
+    () => `mrs x0, s3_0_c0_c${r.pick(['7_7', '4_5', '5_3', '6_7', '3_7', '7_5'])}\nmrs x1, s3_0_c0_c0_${r.pick([1, 2, 3, 4, 7])}`,
     () => `${r.pick(['at s1e1r', 'at s1e1w', 'at s1e0r', 'at s1e0w'])}, x1\nmrs x0, par_el1`,
     () => `svc #${r.int(65536)}\nnop\nmrs x0, spsr_el1\nmrs x1, elr_el1\nsub x1, x1, x27`,
     () => `brk #${r.int(65536)}\nmrs x0, spsr_el1`,
     () => `${r.pick(['udf #0', 'hlt #1', '.inst 0xd4a00001', '.inst 0xd50b7380', '.inst 0xd5380000'])}\nmrs x0, spsr_el1`,
     () => 'mrs x0, sctlr_el1\nmrs x1, esr_el1\nmrs x2, far_el1',
     // ERET: legal to EL1t/EL1h with random flags and masks, or illegal (EL2h, AArch32, reserved).
-    () => `adr x16, 3f\nmsr elr_el1, x16\n${mov32('x16', r.pick([0x3c4, 0x3c5, 0xf00003c5, 0x500002c4, 0x3c9, 0x3d0, 0x3c6, 0x3c8, 0x3c2, 0x1003c5]))}\nmsr spsr_el1, x16\neret\n3:\nmrs x0, nzcv\nmrs x1, daif\nmrs x2, currentel\nmrs x3, spsel\nmsr spsel, #1\nmsr daifset, #15`,
+    () => `adr x16, 3f\nmsr elr_el1, x16\n${mov32('x16', r.pick([0x3c4, 0x3c5, 0xf00003c5, 0x500002c4, 0x3c9, 0x3c6, 0x3c8, 0x3c2, 0x1003c5]))}\nmsr spsr_el1, x16\neret\n3:\nmrs x0, nzcv\nmrs x1, daif\nmrs x2, currentel\nmrs x3, spsel\nmsr spsel, #1\nmsr daifset, #15`,
     // EL0.
     () => toEl0(r.pick(['mrs x0, currentel', 'mrs x0, sctlr_el1', 'mrs x0, ctr_el0', 'mrs x0, dczid_el0', 'msr daifset, #1', 'mrs x0, daif',
       'dc zva, x9', 'dc civac, x9', 'dc ivac, x9', 'ic ivau, x9', 'ic iallu', 'hvc #0', 'smc #0', 'eret', 'tlbi vmalle1', 'msr tpidrro_el0, x1',

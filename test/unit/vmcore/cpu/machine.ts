@@ -38,6 +38,16 @@ export class Machine {
     this.cpu.setMemory(this.regions);
   }
 
+  /**
+   * Puts `hvc #0x100 + k` at vector k (VBAR_EL1 + 0x80 * k), so an exception ends the run with
+   * { kind: 'hvc', imm: 0x100 + k }: 0-3 current EL with SP0 (sync, IRQ, FIQ, SError), 4-7
+   * current EL with SPx, 8-11 lower EL AArch64.
+   */
+  vectors(): this {
+    for (let k = 0; k < 16; k++) this.dv.setUint32(VBAR - RAM_BASE + 0x80 * k, 0xd4000002 | ((0x100 + k) << 5), true);
+    return this;
+  }
+
   /** Writes instruction words at addr. */
   load(words: number[], addr = CODE): this {
     words.forEach((w, i) => this.dv.setUint32(addr - RAM_BASE + 4 * i, w >>> 0, true));
@@ -91,6 +101,13 @@ export class Machine {
   }
   setU64(addr: number, v: bigint): this {
     this.dv.setBigUint64(addr - RAM_BASE, BigInt.asUintN(64, v), true);
+    return this;
+  }
+
+  /** Runs the program and expects the exception vector `k` (see vectors()). */
+  expectVector(k: number, max = 100000): this {
+    const s = this.run(max);
+    if (s.kind !== 'hvc' || s.imm !== 0x100 + k) throw new Error(`expected vector ${k}, got ${JSON.stringify(s)} at pc 0x${this.pc.toString(16)}`);
     return this;
   }
 

@@ -20,7 +20,6 @@ import { R_PC } from '../../../../vmcore/cpu/reg-file';
 export const TEXT = 0x40080000;
 export const OUT = 0x40800000;
 export const SCRATCH = 0x40c00000;
-const IN_STRIDE = 25 * 8;
 const OUT_STRIDE = 26 * 8;
 
 export interface DiffCase {
@@ -139,7 +138,7 @@ export function runQemu(cases: DiffCase[], cpu = 'cortex-a57', march = 'armv8.1-
   const outFile = join(dir, 'out.bin');
   const elf = build(dir, program(cases, true, outFile), 'q', march);
   execFileSync('qemu-system-aarch64', ['-M', 'virt', '-cpu', cpu, '-m', '256', '-nographic', '-monitor', 'none', '-serial', 'none',
-    '-semihosting-config', 'enable=on,target=native', '-kernel', elf], { timeout: 60000, stdio: ['ignore', 'ignore', 'inherit'] });
+    '-semihosting-config', 'enable=on,target=native', '-kernel', elf], { timeout: Number(process.env.QEMU_TIMEOUT ?? 60000), stdio: ['ignore', 'ignore', 'inherit'] });
   return parse(new Uint8Array(readFileSync(outFile)), cases.length);
 }
 
