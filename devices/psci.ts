@@ -106,8 +106,10 @@ export class Psci implements HypercallPort {
         return { kind: 'hypercall-exit', nr: BigInt(fn), flags: conduit === 'smc' ? KVM_HYPERCALL_EXIT_SMC : 0n };
       }
     }
-    // SMC32 calls see only the low 32 bits of each argument (§14.1).
-    const arg = (n: number): bigint => (is64(fn) ? vcpu.getX(n) : vcpu.getX(n) & 0xffffffffn);
+    // SMC32 calls see only the low 32 bits of each argument (§14.1); KVM's own v0.1 ids are not
+    // SMCCC-encoded and get the full registers.
+    const v01 = fn >= KVM_PSCI_FN_BASE && fn <= KVM_PSCI_FN_BASE + 3;
+    const arg = (n: number): bigint => (is64(fn) || v01 ? vcpu.getX(n) : vcpu.getX(n) & 0xffffffffn);
 
     switch (fn) {
       case ARM_SMCCC_VERSION_FUNC_ID:
@@ -150,7 +152,8 @@ export class Psci implements HypercallPort {
       case ARM_SMCCC_ARCH_WORKAROUND_2: return state(2);
       case ARM_SMCCC_ARCH_WORKAROUND_3: return state(3);
       case ARM_SMCCC_HV_PV_TIME_FEATURES:
-        return this.fw.stdHypBitmap() & 1n && this.vm.pvtimeIpa(vcpu) !== undefined ? 0n : SMCCC_RET_NOT_SUPPORTED;
+        // hypercalls.c: only the STD_HYP bitmap's PV_TIME bit matters here.
+        return this.fw.stdHypBitmap() & 1n ? 0n : SMCCC_RET_NOT_SUPPORTED;
       default: return SMCCC_RET_NOT_SUPPORTED;
     }
   }

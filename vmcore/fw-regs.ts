@@ -87,10 +87,23 @@ export class FwRegs {
       this.psciVersion = val;
       return;
     }
-    const w = WORKAROUND.get(id);
-    if (w !== undefined) {
-      // A state better than the host's is refused; NOT_REQUIRED is the best state there is.
-      check(val === w, 'EINVAL', `workaround state ${val} differs from the implementation's ${w}`);
+    const host = WORKAROUND.get(id);
+    if (host !== undefined) {
+      // kvm_arm_set_fw_reg: a state no better than the host's is accepted (and not stored: the
+      // guest always sees the host's), a better one is refused. Levels (§6.5): WA1/WA3 0..2;
+      // WA2 0 NOT_AVAIL, 1 UNKNOWN, 2 AVAIL, 3 NOT_REQUIRED, bit 4 ENABLED only with AVAIL.
+      if (id === KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2) {
+        check((val & ~0x1fn) === 0n, 'EINVAL', `WORKAROUND_2 value 0x${val.toString(16)} has unknown bits`);
+        check((val & 0x10n) === 0n || (val & 0xfn) === 2n, 'EINVAL', 'WORKAROUND_2 ENABLED needs level AVAIL');
+        const level = val & 0xfn;
+        check(level <= 3n, 'EINVAL', `WORKAROUND_2 level ${level} is unknown`);
+        // NOT_AVAIL/UNKNOWN map to NOT_AVAIL, AVAIL/NOT_REQUIRED to NOT_REQUIRED.
+        const mapped = level <= 1n ? 0n : 3n;
+        check(mapped <= host, 'EINVAL', `WORKAROUND_2 level ${level} is better than the implementation's`);
+      } else {
+        check((val & ~0xfn) === 0n, 'EINVAL', `workaround value 0x${val.toString(16)} has unknown bits`);
+        check(val <= host, 'EINVAL', `workaround level ${val} is better than the implementation's ${host}`);
+      }
       return;
     }
     const cur = this.bmaps.get(id);

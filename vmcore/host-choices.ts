@@ -35,7 +35,7 @@ export const HOST = {
   STEAL_TIME: true,
   /** MIDR_EL1: Arm Cortex-A57 r1p0, the model the differential tests run QEMU with. */
   MIDR: 0x411fd070n,
-  /** CLIDR_EL1: one unified level-1 cache, LoC = LoUU = LoUIS = 1. */
+  /** CLIDR_EL1: separate level-1 instruction and data caches (Ctype1 = 0b011), LoC = LoUU = LoUIS = 1. */
   CLIDR: 0x0000000009200003n,
   /** CTR_EL0: 64-byte lines (DminLine = IminLine = 4), IDC/DIC not claimed, PIPT I-cache. */
   CTR: 0x0000000084448004n,

@@ -77,9 +77,11 @@ const TIMER_REG_IDS = [
   KVM_REG_ARM_PTIMER_CTL, KVM_REG_ARM_PTIMER_CNT, KVM_REG_ARM_PTIMER_CVAL,
 ];
 
-/** CSSELR values with a cache (CLIDR: one unified L1 cache) and their CCSIDR: 64-byte lines
- *  (LineSize 2), 4 ways, 256 sets = 64 KiB. */
-const CCSIDR: ReadonlyMap<number, bigint> = new Map([[0, (255n << 13n) | (3n << 3n) | 2n]]);
+/** CSSELR values with a cache and their CCSIDR. CLIDR_EL1 (host-choices.ts) declares separate
+ *  level-1 data (CSSELR 0) and instruction (CSSELR 1) caches: 64-byte lines (LineSize 2),
+ *  4 ways, 256 sets = 64 KiB each. */
+const L1_CCSIDR = (255n << 13n) | (3n << 3n) | 2n;
+const CCSIDR: ReadonlyMap<number, bigint> = new Map([[0, L1_CCSIDR], [1, L1_CCSIDR]]);
 
 /** PSTATE.M values valid for an AArch64 EL1 vCPU without EL2 (§6.2): EL0t, EL1t, EL1h. */
 const VALID_MODES = new Set([0x0, 0x4, 0x5]);
@@ -169,7 +171,7 @@ export function getOneReg(v: OneRegVcpu, id: bigint): Uint8Array {
 }
 
 function demux(id: bigint): bigint {
-  check((id & KVM_REG_SIZE_MASK) === KVM_REG_SIZE_U32 && (id & 0xff00n) === 0n, 'ENOENT', `no DEMUX register with id 0x${id.toString(16)}`);
+  check((id & KVM_REG_SIZE_MASK) === KVM_REG_SIZE_U32 && (id & 0xf000ff00n) === 0n, 'ENOENT', `no DEMUX register with id 0x${id.toString(16)}`);
   const c = CCSIDR.get(Number(id & 0xffn));
   check(c !== undefined, 'ENOENT', `CSSELR 0x${(id & 0xffn).toString(16)} selects no cache`);
   return c;

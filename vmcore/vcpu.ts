@@ -13,7 +13,7 @@ import {
 } from './kvm-constants';
 import { HOST } from './host-choices';
 import { RegFile, R_PSTATE, R_PC, R_X, R_EXT_DABT } from './cpu/reg-file';
-import { sysregWord } from './cpu/sysregs';
+import { sysregWord, SYSREGS } from './cpu/sysregs';
 import { getOneReg, setOneReg, regList, resetSysregs } from './one-reg';
 import { getVcpuEvents, setVcpuEvents } from './vcpu-events';
 import { Mutex } from './mutex';
@@ -154,7 +154,11 @@ export class Vcpu implements HypercallVcpu {
     // Valid: commit.
     this.vm.vcpuFeatures = feats;
     this.features = feats;
+    // Re-init resets the vCPU but not the ID registers: they are VM configuration, frozen at the
+    // first run, which a VMM restores once (kvm->arch.id_regs in the kernel).
+    const keep = this.initialized ? SYSREGS.filter((r) => r.kind === 'id' || r.kind === 'imp').map((r) => [r.word, this.regs.get64(r.word)] as const) : [];
     this.resetRegisters();
+    for (const [w, v] of keep) this.regs.set64(w, v);
     this.pendingMmio = undefined;
     this.pendingPowerOn = undefined;
     this.initialized = true;

@@ -16,7 +16,7 @@ export function hostTicks(): number {
 }
 
 export class VmCounter {
-  /** [voff lo, voff hi, poff lo, poff hi]: virtual = physical - voff; physical = host - poff. */
+  /** [voff lo, voff hi, poff lo, poff hi]: virtual = host - voff; physical = host - poff. */
   readonly buffer = new SharedArrayBuffer(16);
   private readonly w = new Uint32Array(this.buffer);
 
@@ -32,11 +32,13 @@ export class VmCounter {
   physicalCount(): bigint {
     return (BigInt(hostTicks()) - this.get(2)) & MASK64;
   }
+  // Both offsets are relative to the host counter, as in the kernel: writing one count does not
+  // move the other.
   virtualCount(): bigint {
-    return (this.physicalCount() - this.get(0)) & MASK64;
+    return (BigInt(hostTicks()) - this.get(0)) & MASK64;
   }
   setVirtualCount(v: bigint): void {
-    this.put(0, this.physicalCount() - v);
+    this.put(0, BigInt(hostTicks()) - v);
   }
   setPhysicalCount(v: bigint): void {
     this.put(2, BigInt(hostTicks()) - v);
