@@ -32,3 +32,4 @@ parentPort!.on('message', (m: ToWorker) => {
   }
   parentPort!.postMessage({ type: 'exit', exit } satisfies FromWorker);
 });
+parentPort!.postMessage({ type: 'ready' } satisfies FromWorker);

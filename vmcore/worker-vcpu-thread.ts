@@ -28,6 +28,9 @@ export class WorkerVcpuThread implements VcpuThread {
   private generation = 0;
   private waiting: { resolve: (e: RunThreadExit) => void; reject: (e: Error) => void } | undefined;
   private dead: Error | undefined;
+  /** The worker has loaded and listens; before that a run request waits here, not in its queue. */
+  private ready = false;
+  private queued: { req: RunThreadRequest; timer: NodeJS.Timeout } | undefined;
 
   constructor(script: string, init: WorkerThreadInit, resourceLimits?: { maxOldGenerationSizeMb?: number }) {
     const { port1, port2 } = new MessageChannel();
@@ -40,6 +43,15 @@ export class WorkerVcpuThread implements VcpuThread {
       : new Worker(script, { workerData, transferList: [port2], resourceLimits });
     this.worker.unref();
     this.worker.on('message', (m: FromWorker) => {
+      if (m.type === 'ready') {
+        this.ready = true;
+        if (this.queued) {
+          clearTimeout(this.queued.timer);
+          this.worker.postMessage({ type: 'run', req: this.queued.req });
+          this.queued = undefined;
+        }
+        return;
+      }
       if (m.type === 'exit' && this.waiting) {
         const w = this.waiting;
         this.waiting = undefined;
@@ -61,7 +73,19 @@ export class WorkerVcpuThread implements VcpuThread {
     if (this.dead) return Promise.resolve({ kind: 'crash', message: this.dead.message, instructions: 0, coalesced: 0, ringFull: 0 });
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
-      this.worker.postMessage({ type: 'run', req });
+      if (this.ready) {
+        this.worker.postMessage({ type: 'run', req });
+        return;
+      }
+      // The thread is still starting: if its deadline passes first, the run ends with an
+      // interrupt without the worker ever seeing the request (so no state can diverge).
+      const timer = setTimeout(() => {
+        this.queued = undefined;
+        const w = this.waiting;
+        this.waiting = undefined;
+        w?.resolve({ kind: 'intr', instructions: 0, coalesced: 0, ringFull: 0 });
+      }, Math.max(0, req.deadline - Date.now()));
+      this.queued = { req, timer };
     });
   }
 
@@ -80,6 +104,7 @@ export class WorkerVcpuThread implements VcpuThread {
   }
 
   async terminate(): Promise<void> {
+    if (this.queued) clearTimeout(this.queued.timer);
     this.memPort.close();
     await this.worker.terminate();
   }
