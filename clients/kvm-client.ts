@@ -249,6 +249,11 @@ export class VmHandle {
     return new Uint8Array((await this.call<{ dirtyBitmap: Buffer }>('getDirtyLog', { slot })).dirtyBitmap);
   }
 
+  /** KVM_CLEAR_DIRTY_LOG: clears the bits set in `bitmap` from `firstPage` on. @example await vm.clearDirtyLog(0, 0n, 64, bits) */
+  async clearDirtyLog(slot: number, firstPage: bigint, numPages: number, bitmap: Uint8Array): Promise<void> {
+    await this.call('clearDirtyLog', { slot, firstPage: u64(firstPage), numPages, dirtyBitmap: buf(bitmap) });
+  }
+
   /** KVM_CREATE_VCPU. @example const vcpu = await vm.createVcpu(0) */
   async createVcpu(id: number): Promise<VcpuHandle> {
     const r = await this.call<{ vcpuId: number; index: number }>('createVcpu', { vcpuId: id });

@@ -187,6 +187,11 @@ export class Vm implements PortVm, HypercallVm {
     return this.slots.getDirtyLog(slot);
   }
 
+  clearDirtyLog(slot: number, firstPage: bigint, numPages: number, bitmap: Uint8Array): void {
+    this.checkAlive();
+    this.slots.clearDirtyLog(slot, firstPage, numPages, bitmap);
+  }
+
   readMemory(gpa: bigint, size: number): Uint8Array {
     this.checkAlive();
     return this.slots.read(gpa, size);

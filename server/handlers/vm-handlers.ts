@@ -106,6 +106,10 @@ export function vmHandlers(ctx: ServerContext): UntypedServiceImplementation {
       }
     },
     GetDirtyLog: unary(ctx, 'GetDirtyLog', (req) => ({ dirtyBitmap: Buffer.from(vmOf(req).getDirtyLog(req.slot)) })),
+    ClearDirtyLog: unary(ctx, 'ClearDirtyLog', (req) => {
+      vmOf(req).clearDirtyLog(req.slot, u64(req.firstPage), req.numPages, bytes(req.dirtyBitmap));
+      return {};
+    }),
     CreateVcpu: unary(ctx, 'CreateVcpu', (req) => {
       const v = vmOf(req).createVcpu(req.vcpuId);
       metrics.kvm_vcpus.inc();

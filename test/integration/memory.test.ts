@@ -259,6 +259,14 @@ test('GetDirtyLog: errno, bitmap size, guest stores logged and cleared, userspac
   assert.is((await v.run()).reason, 'KVM_EXIT_MMIO');
   assert.equal(await vm.getDirtyLog(1), new Uint8Array([0x21, 0, 0, 0, 0, 0, 0, 0]));
   assert.equal(await vm.getDirtyLog(1), new Uint8Array([0x21, 0, 0, 0, 0, 0, 0, 0]), 'still set: manual protect');
+  // KVM_CLEAR_DIRTY_LOG clears exactly the bits given (§4.3); its errors come first.
+  await rejectsWith(vm.clearDirtyLog(1, 1n, 16, new Uint8Array(8)), 'EINVAL'); // first_page % 64
+  await rejectsWith(vm.clearDirtyLog(1, 0n, 17, new Uint8Array(8)), 'EINVAL'); // past the slot
+  await rejectsWith(vm.clearDirtyLog(9, 0n, 16, new Uint8Array(8)), 'ENOENT'); // no such slot
+  await rejectsWith(vm.clearDirtyLog(1, 0n, 16, new Uint8Array(0)), 'EFAULT'); // bitmap too short
+  assert.equal(await vm.getDirtyLog(1), new Uint8Array([0x21, 0, 0, 0, 0, 0, 0, 0]), 'rejected clears change nothing');
+  await vm.clearDirtyLog(1, 0n, 16, new Uint8Array([0x01, 0, 0, 0, 0, 0, 0, 0]));
+  assert.equal(await vm.getDirtyLog(1), new Uint8Array([0x20, 0, 0, 0, 0, 0, 0, 0]), 'page 0 cleared, page 5 kept');
   await t.client.destroyVm(vm.handle);
 });
 
