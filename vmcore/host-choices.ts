@@ -37,8 +37,8 @@ export const HOST = {
   MIDR: 0x411fd070n,
   /** CLIDR_EL1: separate level-1 instruction and data caches (Ctype1 = 0b011), LoC = LoUU = LoUIS = 1. */
   CLIDR: 0x0000000009200003n,
-  /** CTR_EL0: 64-byte lines (DminLine = IminLine = 4), IDC/DIC not claimed, PIPT I-cache. */
-  CTR: 0x0000000084448004n,
+  /** CTR_EL0: the Cortex-A57 value: 64-byte lines (DminLine = IminLine = 4), IDC/DIC not claimed, PIPT L1 I-cache (L1Ip = 0b11). */
+  CTR: 0x000000008444c004n,
   /** DCZID_EL0: DC ZVA allowed, 64-byte block (BS = 4). */
   DCZID: 0x4n,
   /** Generic timer frequency (CNTFRQ_EL0), 62.5 MHz like QEMU's virt machine before 9.0. */
