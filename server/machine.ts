@@ -1,7 +1,8 @@
 /**
  * The composition root of the emulated machine: the ports vmcore's VMs need (vm-ports.ts),
  * built from devices/ — the VGIC, the vCPU attribute groups, the SMCCC filter, the coalesced
- * MMIO ring, PSCI — and the worker threads that run vCPUs (server/vcpu-worker.ts).
+ * MMIO ring, PSCI — and the worker threads that run vCPUs (server/vcpu-worker.ts), which also
+ * host each vCPU's generic timer and its side of the VGIC.
  */
 import * as path from 'node:path';
 import type { VmPorts, PortVm, PortVcpu, VcpuAttrsPort, VmAttrsPort, HypercallVm } from '../vmcore/vm-ports';
@@ -11,6 +12,9 @@ import { Vgic } from '../devices/vgic/vgic';
 import { CoalescedMmio } from '../devices/coalesced-mmio';
 import { VmAttrState } from '../devices/vcpu-attrs/vm-attr-state';
 import { setVcpuAttr, getVcpuAttr, hasVcpuAttr, firstRunCheck } from '../devices/vcpu-attrs/vcpu-attr-groups';
+import { timerPpis } from '../devices/vcpu-attrs/timer-ctrl';
+import { counterOriginNs } from '../devices/arch-timer/arch-counter';
+import type { VcpuWorkerExtra } from './vcpu-worker';
 import { setVmAttr, getVmAttr, hasVmAttr, smcccFilterAction } from '../devices/smccc-filter';
 import { Psci } from '../devices/psci';
 
@@ -25,13 +29,28 @@ const attrState = (vm: PortVm): VmAttrState => {
   return s;
 };
 
+/** The VGIC of each VM that has one (the timer's first-run claim reaches it). */
+const vgics = new WeakMap<PortVm, Vgic>();
+
 function vcpuAttrs(vm: PortVm): VcpuAttrsPort {
   const st = attrState(vm);
   return {
     set: (v: PortVcpu, g, a, val) => setVcpuAttr(vm, st, v, st.vcpu(v.index), g, a, val),
     get: (v: PortVcpu, g, a) => getVcpuAttr(vm, st, v, st.vcpu(v.index), g, a),
     has: (v: PortVcpu, g, a) => hasVcpuAttr(vm, st, v, st.vcpu(v.index), g, a),
-    firstRunCheck: (v: PortVcpu) => firstRunCheck(vm, st, v, st.vcpu(v.index)),
+    firstRunCheck: (v: PortVcpu) => {
+      const vs = st.vcpu(v.index);
+      try {
+        firstRunCheck(vm, st, v, vs);
+      } finally {
+        // kvm_timer_enable claimed the PPIs in the VGIC (kept even if the PMU step then fails).
+        const gic = vgics.get(vm);
+        if (gic && vs.timerEnabled) {
+          const p = timerPpis(st);
+          gic.claimTimerPpis(v, p.vtimer, p.ptimer);
+        }
+      }
+    },
   };
 }
 
@@ -51,8 +70,14 @@ export interface MachineOptions {
 }
 
 export function machinePorts(opts: MachineOptions = {}): VmPorts {
+  // vCPU threads count the generic counter from the main thread's origin (arch-counter.ts).
+  const extra: VcpuWorkerExtra = { counterOriginNs: counterOriginNs() };
   return {
-    createIrqchip: (model, vm) => new Vgic(model, vm),
+    createIrqchip: (model, vm) => {
+      const gic = new Vgic(model, vm);
+      vgics.set(vm, gic);
+      return gic;
+    },
     vcpuAttrs,
     vmAttrs,
     coalesced: () => new CoalescedMmio(),
@@ -64,6 +89,6 @@ export function machinePorts(opts: MachineOptions = {}): VmPorts {
         workaround: (n) => fw.workaround(n),
       });
     },
-    threads: new WorkerVcpuThreadFactory(VCPU_WORKER_SCRIPT, { maxOldGenerationSizeMb: opts.vcpuHeapMb ?? 64 }),
+    threads: new WorkerVcpuThreadFactory(VCPU_WORKER_SCRIPT, { maxOldGenerationSizeMb: opts.vcpuHeapMb ?? 64 }, extra),
   };
 }

@@ -21,6 +21,12 @@ export interface RunThreadRequest {
   chunk: number;
   /** Exit with KVM_EXIT_ARM_NISV instead of failing with ENOSYS (KVM_CAP_ARM_NISV_TO_USER). */
   nisvToUser: boolean;
+  /**
+   * The in-kernel irqchip's shared state (IrqchipPort.shared(), opaque to vmcore), once it is
+   * ready. The thread attaches to it on the first request that carries it; WorkerVcpuThread
+   * sends it only once.
+   */
+  irqchip?: unknown;
 }
 
 /** Why a slice ended. */

@@ -394,6 +394,7 @@ export class Vcpu implements HypercallVcpu {
       Atomics.compareExchange(this.ctl, CTL_KICK, KICK_REQUEST, 0);
       const exit = await this.ensureThread().run({
         complete, deadline: opts.deadline, chunk: this.vm.limits.chunk, nisvToUser: this.vm.nisvToUser,
+        irqchip: this.vm.irqchipShared(),
       });
       complete = undefined;
       instructions += exit.instructions;

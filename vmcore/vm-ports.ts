@@ -15,6 +15,11 @@ export interface PortVcpu {
   readonly initialized: boolean;
   mpidr(): bigint;
   hasFeature(bit: number): boolean;
+  /**
+   * The vCPU's shared control words (vcpu-thread-protocol.ts): an in-kernel irqchip drives its
+   * CTL_LINES and wakes a WFI through CTL_WAKE, from any thread.
+   */
+  readonly ctl?: Int32Array;
 }
 
 /** The VM as the devices see it. */
@@ -45,6 +50,13 @@ export interface IrqchipPort {
   mmioRead(addr: number, size: number, vcpu: PortVcpu): number | undefined;
   mmioWrite(addr: number, size: number, value: number, vcpu: PortVcpu): boolean;
   describe(): Record<string, string>;
+  /**
+   * Once ready: the state the vCPU threads share (structured-cloneable, opaque to vmcore), always
+   * the same object; undefined before. It travels as RunThreadRequest.irqchip, after which the
+   * thread handles the irqchip's registers, frames and the timers' PPIs itself; guest MMIO it
+   * does not take still comes back through mmioRead/mmioWrite.
+   */
+  shared?(): unknown;
 }
 
 /** Per-vCPU attribute groups (§11) and their VM-wide state. */

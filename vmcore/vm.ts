@@ -379,6 +379,11 @@ export class Vm implements PortVm, HypercallVm {
     this.hasRunFlag = true;
   }
 
+  /** The irqchip's state for the vCPU threads once it is ready (IrqchipPort.shared), else undefined. */
+  irqchipShared(): unknown {
+    return this.irqchip?.ready ? this.irqchip.shared?.() : undefined;
+  }
+
   /** Guest MMIO claimed by an in-kernel device (the VGIC frames); completes the access. */
   inKernelMmio(vcpu: Vcpu, e: { addr: number; len: number; isWrite: boolean; lo: number; hi: number }): boolean {
     if (!this.irqchip?.ready) return false;

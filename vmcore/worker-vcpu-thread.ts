@@ -2,7 +2,8 @@
  * A vCPU thread on node:worker_threads: the main-thread handle of the worker that runs one
  * vCPU's guest code (vcpu-loop.ts). Registers, control words, guest RAM and the coalesced ring
  * are SharedArrayBuffers; a run is one message each way. Memory-map updates go through their own
- * MessagePort, which the worker reads synchronously between chunks (receiveMessageOnPort).
+ * MessagePort, which the worker reads synchronously between chunks (receiveMessageOnPort). The
+ * in-kernel irqchip's shared state rides on the first run request after it became ready.
  */
 import { Worker, MessageChannel, MessagePort } from 'node:worker_threads';
 import { CTL_MEMGEN } from './vcpu-thread-protocol';
@@ -21,6 +22,9 @@ export interface WorkerThreadInit {
   vmHandle: string;
 }
 
+/** What the worker entry receives as workerData: the init, its memory port, and `extra`. */
+export type WorkerData = WorkerThreadInit & { memPort: MessagePort; extra: unknown };
+
 export class WorkerVcpuThread implements VcpuThread {
   private readonly worker: Worker;
   private readonly memPort: MessagePort;
@@ -31,12 +35,15 @@ export class WorkerVcpuThread implements VcpuThread {
   /** The worker has loaded and listens; before that a run request waits here, not in its queue. */
   private ready = false;
   private queued: { req: RunThreadRequest; timer: NodeJS.Timeout } | undefined;
+  /** The irqchip state last sent (RunThreadRequest.irqchip): each is sent once. */
+  private irqchipSent: unknown;
 
-  constructor(script: string, init: WorkerThreadInit, resourceLimits?: { maxOldGenerationSizeMb?: number }) {
+  /** `extra` is passed through to the worker entry (workerData.extra), opaque to vmcore. */
+  constructor(script: string, init: WorkerThreadInit, resourceLimits?: { maxOldGenerationSizeMb?: number }, extra?: unknown) {
     const { port1, port2 } = new MessageChannel();
     this.memPort = port1;
     this.ctl = new Int32Array(init.ctl);
-    const workerData = { ...init, memPort: port2 };
+    const workerData: WorkerData = { ...init, memPort: port2, extra };
     // Under ts-node (tests), the worker must register it too: load the .ts script through it.
     this.worker = script.endsWith('.ts')
       ? new Worker(`require('ts-node').register({ transpileOnly: true }); require(${JSON.stringify(script)});`, { eval: true, workerData, transferList: [port2], resourceLimits })
@@ -47,7 +54,7 @@ export class WorkerVcpuThread implements VcpuThread {
         this.ready = true;
         if (this.queued) {
           clearTimeout(this.queued.timer);
-          this.worker.postMessage({ type: 'run', req: this.queued.req });
+          this.post(this.queued.req);
           this.queued = undefined;
         }
         return;
@@ -74,7 +81,7 @@ export class WorkerVcpuThread implements VcpuThread {
     return new Promise((resolve, reject) => {
       this.waiting = { resolve, reject };
       if (this.ready) {
-        this.worker.postMessage({ type: 'run', req });
+        this.post(req);
         return;
       }
       // The thread is still starting: if its deadline passes first, the run ends with an
@@ -87,6 +94,15 @@ export class WorkerVcpuThread implements VcpuThread {
       }, Math.max(0, req.deadline - Date.now()));
       this.queued = { req, timer };
     });
+  }
+
+  /** Posts a run request; an irqchip state the worker already has is not sent again. */
+  private post(req: RunThreadRequest): void {
+    if (req.irqchip !== undefined) {
+      if (req.irqchip === this.irqchipSent) req = { ...req, irqchip: undefined };
+      else this.irqchipSent = req.irqchip;
+    }
+    this.worker.postMessage({ type: 'run', req });
   }
 
   setMemory(map: MemoryMapSnapshot): void {
@@ -112,8 +128,13 @@ export class WorkerVcpuThread implements VcpuThread {
 
 /** A factory the server configures with the worker entry script (server/vcpu-worker.ts). */
 export class WorkerVcpuThreadFactory implements VcpuThreadFactory {
-  constructor(private readonly script: string, private readonly resourceLimits?: { maxOldGenerationSizeMb?: number }) {}
+  /** `extra`: structured-cloneable data every worker gets (workerData.extra), e.g. clock calibration. */
+  constructor(
+    private readonly script: string,
+    private readonly resourceLimits?: { maxOldGenerationSizeMb?: number },
+    private readonly extra?: unknown,
+  ) {}
   create(init: WorkerThreadInit): VcpuThread {
-    return new WorkerVcpuThread(this.script, init, this.resourceLimits);
+    return new WorkerVcpuThread(this.script, init, this.resourceLimits, this.extra);
   }
 }

@@ -11,6 +11,11 @@ export interface VgicVcpu {
   readonly index: number;
   /** MPIDR_EL1 as currently set */
   mpidr(): bigint;
+  /**
+   * The vCPU's shared control words (vmcore/vcpu-thread-protocol.ts): delivery drives its
+   * CTL_LINES and wakes a WFI through CTL_WAKE. Absent in tests, which then get a private block.
+   */
+  readonly ctl?: Int32Array;
 }
 
 export interface VgicHost {

@@ -55,10 +55,15 @@ export class VgicRegisterFrame {
   /** Region index of each 32-bit word of the frame, -1 where nothing is implemented. */
   private readonly wordIndex: Int16Array;
 
+  /**
+   * `banked`: the frame belongs to one vCPU (a GICv3 redistributor, the GICv2 CPU interface), so
+   * a guest write changes what that vCPU alone is signalled; a distributor write may change any.
+   */
   constructor(
     readonly name: string,
     readonly size: number,
     readonly regions: readonly RegRegion[],
+    readonly banked = false,
   ) {
     this.wordIndex = new Int16Array(size >> 2).fill(-1);
     regions.forEach((r, i) => {

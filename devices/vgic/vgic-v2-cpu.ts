@@ -5,12 +5,14 @@
  * GICH_VMCR.VMPriMask); the guest sees the architectural layout.
  *
  * The acknowledge/EOI registers (GICC_IAR, GICC_EOIR, GICC_RPR, GICC_HPPIR, their aliases and
- * GICC_DIR) are guest-only. Until interrupt delivery exists (a later issue) they report "nothing
- * pending": IAR/HPPIR read the spurious INTID 1023, RPR the idle priority 0xFF, EOIs are ignored.
+ * GICC_DIR) are guest-only; they run the CPU interface of vgic-cpuif.ts. The frame is banked per
+ * vCPU: the accessing vCPU's interface answers, and its interrupt inputs are recomputed after
+ * every guest access (vgic-mmio.ts).
  *
  * linux: arch/arm64/kvm/vgic/vgic-mmio-v2.c (vgic_v2_cpu_registers).
  */
 import { KVM_VGIC_V2_CPU_SIZE } from '../../vmcore/kvm-constants';
+import { deactivateInterrupt, endOfInterrupt, giccAcknowledge, highestPending, runningPriority } from './vgic-cpuif';
 import { VGIC_ACCESS_32bit, VgicRegisterFrame, writeWi, type RegRead, type RegWrite } from './vgic-register-frame';
 import { IMPLEMENTER_ARM, PRODUCT_ID_KVM, VGIC_PRI_MASK } from './vgic-state';
 
@@ -86,6 +88,15 @@ const writeApr: RegWrite = (s, vcpu, offset, _l, val) => {
   if (n <= c.maxAprIdx()) c.ap1r[n] = val >>> 0;
 };
 
+// The guest-only registers (Arm IHI 0048B §4.4.4-§4.4.15).
+const readIar: RegRead = (s, vcpu) => giccAcknowledge(s, s.cpu(vcpu), false);
+const readAiar: RegRead = (s, vcpu) => giccAcknowledge(s, s.cpu(vcpu), true);
+const writeEoir: RegWrite = (s, vcpu, _o, _l, val) => endOfInterrupt(s, s.cpu(vcpu), val);
+const readRpr: RegRead = (s, vcpu) => runningPriority(s.cpu(vcpu).cpuif);
+const readHppir: RegRead = (s, vcpu) => highestPending(s, s.cpu(vcpu), -1, true);
+const readAhppir: RegRead = (s, vcpu) => highestPending(s, s.cpu(vcpu), 1, true);
+const writeDir: RegWrite = (s, vcpu, _o, _l, val) => deactivateInterrupt(s, s.cpu(vcpu), val);
+
 const readIidr: RegRead = () => ((PRODUCT_ID_KVM << 20) | (GICC_ARCH_VERSION_V2 << 16) | IMPLEMENTER_ARM) >>> 0;
 
 const A32 = VGIC_ACCESS_32bit;
@@ -105,15 +116,15 @@ export const VGIC_V2_CPU = new VgicRegisterFrame('GICv2 CPU interface', KVM_VGIC
   reg('GICC_CTLR', GICC_CTLR, 4, readCtlr, writeCtlr),
   reg('GICC_PMR', GICC_PMR, 4, readPmr, writePmr, { uread: ureadPmr, uwrite: uwritePmr }),
   reg('GICC_BPR', GICC_BPR, 4, readBpr, writeBpr),
-  reg('GICC_IAR', GICC_IAR, 4, () => ICC_IAR_SPURIOUS, writeWi, guestOnly),
-  reg('GICC_EOIR', GICC_EOIR, 4, () => 0, writeWi, guestOnly),
-  reg('GICC_RPR', GICC_RPR, 4, () => 0xff, writeWi, guestOnly),
-  reg('GICC_HPPIR', GICC_HPPIR, 4, () => ICC_IAR_SPURIOUS, writeWi, guestOnly),
+  reg('GICC_IAR', GICC_IAR, 4, readIar, writeWi, guestOnly),
+  reg('GICC_EOIR', GICC_EOIR, 4, () => 0, writeEoir, guestOnly),
+  reg('GICC_RPR', GICC_RPR, 4, readRpr, writeWi, guestOnly),
+  reg('GICC_HPPIR', GICC_HPPIR, 4, readHppir, writeWi, guestOnly),
   reg('GICC_ABPR', GICC_ABPR, 4, readAbpr, writeAbpr),
-  reg('GICC_AIAR', GICC_AIAR, 4, () => ICC_IAR_SPURIOUS, writeWi, guestOnly),
-  reg('GICC_AEOIR', GICC_AEOIR, 4, () => 0, writeWi, guestOnly),
-  reg('GICC_AHPPIR', GICC_AHPPIR, 4, () => ICC_IAR_SPURIOUS, writeWi, guestOnly),
+  reg('GICC_AIAR', GICC_AIAR, 4, readAiar, writeWi, guestOnly),
+  reg('GICC_AEOIR', GICC_AEOIR, 4, () => 0, writeEoir, guestOnly),
+  reg('GICC_AHPPIR', GICC_AHPPIR, 4, readAhppir, writeWi, guestOnly),
   reg('GICC_APR', GICC_APR, 16, readApr, writeApr),
   reg('GICC_IIDR', GICC_IIDR, 4, readIidr, writeWi),
-  reg('GICC_DIR', GICC_DIR, 4, () => 0, writeWi, guestOnly),
-]);
+  reg('GICC_DIR', GICC_DIR, 4, () => 0, writeDir, guestOnly),
+], true);

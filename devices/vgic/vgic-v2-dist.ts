@@ -86,7 +86,12 @@ const writeTarget: RegWrite = (s, vcpu, offset, len, val) => {
   const b = s.bank(vcpu, first);
   if (!b) return;
   const cpuMask = ((1 << s.host.vcpus().length) - 1) & 0xff;
-  for (let i = 0; i < len; i++) b.targets[first + i] = (val >>> (8 * i)) & cpuMask;
+  for (let i = 0; i < len; i++) {
+    const t = (val >>> (8 * i)) & cpuMask;
+    b.targets[first + i] = t;
+    // KVM delivers to the lowest-numbered target (no 1-of-N), vCPU 0 for an empty mask.
+    b.route[first + i] = t === 0 ? 0 : 31 - Math.clz32(t & -t);
+  }
 };
 
 /**

@@ -134,11 +134,14 @@ const readIrouter: RegRead = (s, vcpu, offset) => {
   const intid = vgicAddrToIntid(offset, 64);
   return s.bank(vcpu, intid)?.mpidr[intid] ?? 0;
 };
+/** The target vCPU is resolved at the write (kvm_mpidr_to_vcpu): none if no affinity matches. */
 const writeIrouter: RegWrite = (s, vcpu, offset, _len, val) => {
   if (offset & 4) return;
   const intid = vgicAddrToIntid(offset, 64);
   const b = s.bank(vcpu, intid);
-  if (b) b.mpidr[intid] = val & 0xffffff;
+  if (!b) return;
+  b.mpidr[intid] = val & 0xffffff;
+  b.route[intid] = s.vcpuIndexByAffinity(val & 0xffffff);
 };
 
 /** GICD_PIDR2 reports a GICv3; the other ID registers read as zero. Shared with the redistributor. */

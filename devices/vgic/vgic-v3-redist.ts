@@ -30,6 +30,7 @@ import { readRaz, VGIC_ACCESS_32bit, VGIC_ACCESS_64bit, VGIC_ACCESS_8bit, VgicRe
 import type { VgicVcpu } from './vgic-host';
 import { IMPLEMENTER_ARM, KVM_VGIC_IMP_REV_3, PRODUCT_ID_KVM, type VgicState } from './vgic-state';
 import { readIdregs } from './vgic-v3-dist';
+import { C_TYPER_HI, C_TYPER_LO } from './vgic-shared';
 
 export const GICR_CTLR = 0x0000;
 export const GICR_IIDR = 0x0004;
@@ -66,6 +67,11 @@ export const GICR_TYPER_LAST = 1 << 4;
  * from the host; GICR_TYPER is read once per CPU at guest boot, not on an interrupt path.
  */
 export function gicrTyper(s: VgicState, vcpu: VgicVcpu): [number, number] {
+  if (!s.layout) {
+    // A vCPU thread reads the value published when the VGIC became ready.
+    const w = s.cpu(vcpu).w;
+    return [w[C_TYPER_LO] >>> 0, w[C_TYPER_HI] >>> 0];
+  }
   const lo = ((vcpu.id & 0xffff) << 8) | (s.layout.isLast(vcpu) ? GICR_TYPER_LAST : 0);
   const mpidr = vcpu.mpidr();
   const hi = Number(mpidr & 0xffffffn) | (Number((mpidr >> 32n) & 0xffn) << 24);
@@ -167,4 +173,4 @@ export const VGIC_V3_REDIST = new VgicRegisterFrame('GICv3 redistributor', KVM_V
   reg('GICR_ICFGR0', GICR_ICFGR0, 8, A32, readConfig, writeConfig),
   reg('GICR_IGRPMODR0', GICR_IGRPMODR0, 4, A32, readRaz, writeWi),
   reg('GICR_NSACR', GICR_NSACR, 4, A32, readRaz, writeWi),
-]);
+], true);

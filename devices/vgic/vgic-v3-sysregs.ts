@@ -29,7 +29,8 @@ export interface IccSysReg {
   set(c: CpuIf, val: number): void;
 }
 
-function ctlrGet(c: CpuIf): number {
+/** ICC_CTLR_EL1 as read (userspace and guest). */
+export function ctlrGet(c: CpuIf): number {
   return (
     ((c.numPriBits - 1) << ICC_CTLR_EL1_PRI_BITS_SHIFT) |
     (c.numIdBits << ICC_CTLR_EL1_ID_BITS_SHIFT) |

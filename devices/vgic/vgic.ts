@@ -4,9 +4,15 @@
  * table per model), KVM_ARM_SET_DEVICE_ADDR (§9.3), KVM_IRQ_LINE injection (§8.2), the first-run
  * mapping (§10.11) and guest MMIO into the distributor, redistributor and CPU-interface frames.
  *
+ * The register state is shared memory (vgic-state.ts, vgic-shared.ts): once the VGIC is ready,
+ * shared() describes it to the vCPU threads, which then run the CPU interface, the guest MMIO to
+ * the frames and the timers' PPIs themselves (vgic-thread.ts). Everything here takes the same
+ * lock and ends with delivery, so a KVM_IRQ_LINE raises the target vCPU's IRQ input at once.
+ *
  * linux: arch/arm64/kvm/vgic/vgic-kvm-device.c (vgic_set_common_attr, vgic_v2/v3_attr_regs_access,
  * vgic_v2/v3_has_attr), vgic-init.c (vgic_init, kvm_vgic_map_resources, vgic_lazy_init),
- * vgic.c (kvm_vgic_inject_irq), vgic-mmio-v3.c (vgic_v3_line_level_info_uaccess).
+ * vgic.c (kvm_vgic_inject_irq, vgic_validate_injection, kvm_vgic_set_owner),
+ * vgic-mmio-v3.c (vgic_v3_line_level_info_uaccess).
  */
 import { check, fail, KvmError } from '../../vmcore/errno';
 import {
@@ -19,14 +25,17 @@ import {
   VGIC_V2_MAX_CPUS,
 } from '../../vmcore/kvm-constants';
 import { VgicAddr } from './vgic-addr';
+import { deliver, deliverAll } from './vgic-cpuif';
 import type { VgicHost, VgicModel, VgicVcpu } from './vgic-host';
 import { injectLine } from './vgic-irq-regs';
+import { guestRead, guestRead64, guestWrite, guestWrite64 } from './vgic-mmio';
 import type { VgicRegisterFrame } from './vgic-register-frame';
-import { VGIC_MAX_RESERVED, VGIC_NR_IRQS_LEGACY, VGIC_NR_PRIVATE_IRQS, VGIC_NR_SGIS, VgicState, type IrqBank } from './vgic-state';
+import { C_AFFINITY, C_OWNED_PPIS, C_TYPER_HI, C_TYPER_LO, D_PTIMER_PPI, D_UNHANDLED, D_VTIMER_PPI, type VgicSharedDesc } from './vgic-shared';
+import { packedAffinity, VGIC_MAX_RESERVED, VGIC_NR_IRQS_LEGACY, VGIC_NR_PRIVATE_IRQS, VGIC_NR_SGIS, VgicState, type IrqBank } from './vgic-state';
 import { VGIC_V2_CPU } from './vgic-v2-cpu';
 import { VGIC_V2_DIST } from './vgic-v2-dist';
 import { GICD_PRE_INIT_OFFSETS, VGIC_V3_DIST } from './vgic-v3-dist';
-import { VGIC_V3_REDIST } from './vgic-v3-redist';
+import { gicrTyper, VGIC_V3_REDIST } from './vgic-v3-redist';
 import { ICC_SYSREG_BY_ENCODING } from './vgic-v3-sysregs';
 
 export type { VgicHost, VgicModel, VgicVcpu } from './vgic-host';
@@ -71,17 +80,19 @@ function u64Bytes(v: bigint): Uint8Array {
 }
 const hex = (v: bigint | number): string => `0x${v.toString(16)}`;
 
-/** MPIDR affinity packed as in the attribute (Aff3 [31:24] Aff2 [23:16] Aff1 [15:8] Aff0 [7:0]). */
-function packedAffinity(mpidr: bigint): number {
-  return (Number(mpidr & 0xffffffn) | (Number((mpidr >> 32n) & 0xffn) << 24)) >>> 0;
-}
+/** The groups that write interrupt state (delivery follows a SET). */
+const REGISTER_GROUPS: ReadonlySet<number> = new Set([
+  KVM_DEV_ARM_VGIC_GRP.KVM_DEV_ARM_VGIC_GRP_DIST_REGS,
+  KVM_DEV_ARM_VGIC_GRP.KVM_DEV_ARM_VGIC_GRP_CPU_REGS,
+  KVM_DEV_ARM_VGIC_GRP.KVM_DEV_ARM_VGIC_GRP_REDIST_REGS,
+  KVM_DEV_ARM_VGIC_GRP.KVM_DEV_ARM_VGIC_GRP_CPU_SYSREGS,
+  KVM_DEV_ARM_VGIC_GRP.KVM_DEV_ARM_VGIC_GRP_LEVEL_INFO,
+]);
 
 export class Vgic {
   readonly model: VgicModel;
   /** KVM_CAP_MAX_VCPUS on the VM fd once this VGIC exists (§1.1 rule 4). */
   readonly maxVcpus: number;
-  /** Guest accesses inside a GIC frame that no register claimed (read as zero, write ignored). */
-  unhandledMmio = 0;
 
   private readonly host: VgicHost;
   private readonly layout: VgicAddr;
@@ -91,6 +102,8 @@ export class Vgic {
   // Frame bases as numbers for the MMIO path, fixed when the VGIC becomes ready.
   private distBaseNum = -1;
   private cpuBaseNum = -1;
+  /** What the vCPU threads receive (built once, at the first call after mapResources). */
+  private desc: VgicSharedDesc | undefined;
 
   /**
    * kvm_vgic_create's own checks (§8.1, §9.1, §1.1 rules 3-4): EBUSY once a vCPU has run, E2BIG
@@ -124,20 +137,34 @@ export class Vgic {
     return this.state.nrSpis;
   }
 
+  /** Guest accesses inside a GIC frame that no register claimed (read as zero, write ignored). */
+  get unhandledMmio(): number {
+    return Atomics.load(this.state.d, D_UNHANDLED);
+  }
+
   // -- device attributes (§9.2, §10.1) --------------------------------------------------------
 
   /** KVM_SET_DEVICE_ATTR on the device fd. `value` holds the bytes at kvm_device_attr.addr. */
   setAttr(group: number, attr: bigint, value: Uint8Array): void {
     const g = this.group(group);
     if (!g.set) fail('ENXIO', `group ${group} has no SET (§10.1)`);
-    g.set(attr, value);
+    const set = g.set;
+    const regs = REGISTER_GROUPS.has(group);
+    this.state.locked(() => {
+      // IROUTER writes resolve their target against the MPIDRs as now set.
+      if (group === KVM_DEV_ARM_VGIC_GRP.KVM_DEV_ARM_VGIC_GRP_DIST_REGS) this.publishAffinities();
+      set(attr, value);
+      // Restored pending, enable or priority state may make an interrupt deliverable.
+      if (regs) deliverAll(this.state);
+    });
   }
 
   /** KVM_GET_DEVICE_ATTR. REDIST_REGION reads its index from the u64 in `value`. */
   getAttr(group: number, attr: bigint, value?: Uint8Array): Uint8Array {
     const g = this.group(group);
     if (!g.get) fail('ENXIO', `group ${group} has no GET (§10.1)`);
-    return g.get(attr, value);
+    const get = g.get;
+    return this.state.locked(() => get(attr, value));
   }
 
   /** KVM_HAS_DEVICE_ATTR: returns, or throws ENXIO (EINVAL for a register group naming no vCPU). */
@@ -408,7 +435,71 @@ export class Vgic {
     else this.init();
     this.distBaseNum = Number(this.layout.distBase);
     this.cpuBaseNum = this.model === 'v2' ? Number(this.layout.cpuBase) : -1;
-    this.state.ready = true;
+    this.state.locked(() => {
+      this.publishAffinities();
+      this.publishTopology();
+      this.state.ready = true;
+    });
+  }
+
+  /** Each vCPU's MPIDR affinity into its shared words (SGI targets, IROUTER resolution). */
+  private publishAffinities(): void {
+    for (const v of this.host.vcpus()) {
+      const c = this.state.cpu(v);
+      c.w[C_AFFINITY] = packedAffinity(v.mpidr());
+    }
+  }
+
+  /**
+   * At map_resources: GICR_TYPER as the vCPU threads will read it, and every SPI's IROUTER
+   * re-resolved against the MPIDRs now set (userspace may have restored them after the GIC).
+   */
+  private publishTopology(): void {
+    const s = this.state;
+    for (const v of this.host.vcpus()) {
+      const [lo, hi] = gicrTyper(s, v);
+      const w = s.cpu(v).w;
+      w[C_TYPER_LO] = lo;
+      w[C_TYPER_HI] = hi;
+    }
+    const b = s.spis;
+    if (this.model === 'v3' && b) {
+      for (let i = VGIC_NR_PRIVATE_IRQS; i < s.nrIrqs; i++) b.route[i] = s.vcpuIndexByAffinity(b.mpidr[i]);
+    }
+  }
+
+  /**
+   * The shared state for the vCPU threads (IrqchipPort.shared): undefined until the VGIC is ready,
+   * then always the same object (a thread is sent it once).
+   */
+  shared(): VgicSharedDesc | undefined {
+    if (!this.state.ready) return undefined;
+    if (!this.desc) {
+      const s = this.state;
+      const vcpus = this.host.vcpus().map((v) => {
+        const c = s.cpu(v);
+        return { id: v.id, index: v.index, state: c.buffer, ctl: c.ctl.buffer as SharedArrayBuffer };
+      });
+      const redist = this.layout.regions.map((r) => ({ base: r.baseNum, owners: r.owners.map((o) => o.index) }));
+      this.desc = {
+        kind: 'vgic', model: this.model, dist: s.d.buffer as SharedArrayBuffer, spis: s.spis!.buffer, nrIrqs: s.nrIrqs, vcpus,
+        frames: { dist: this.distBaseNum, cpu: this.cpuBaseNum, redist },
+      };
+    }
+    return this.desc;
+  }
+
+  /**
+   * kvm_timer_enable's kvm_vgic_set_owner for one vCPU (§7.2 step 5): its timers own these PPIs
+   * from now on, so KVM_IRQ_LINE into them is dropped, and the vCPU threads raise them.
+   */
+  claimTimerPpis(vcpu: VgicVcpu, vtimer: number, ptimer: number): void {
+    this.state.locked(() => {
+      const s = this.state;
+      s.d[D_VTIMER_PPI] = vtimer;
+      s.d[D_PTIMER_PPI] = ptimer;
+      s.cpu(vcpu).w[C_OWNED_PPIS] = ((1 << vtimer) | (1 << ptimer)) >>> 0;
+    });
   }
 
   // -- injection (§8.2) -----------------------------------------------------------------------
@@ -428,9 +519,23 @@ export class Vgic {
       check(this.model === 'v2', 'EBUSY', 'KVM_IRQ_LINE into a GICv3 before CTRL_INIT (§8.2)');
       this.init(); // vgic_lazy_init
     }
-    const bank = type === 'spi' ? this.state.spis : this.state.cpu(vcpu!).priv;
-    check(bank !== null && intid < (type === 'spi' ? this.state.nrIrqs : VGIC_NR_PRIVATE_IRQS), 'EINVAL', `SPI ${intid} does not exist: nr_irqs is ${this.state.nrIrqs} (§8.2)`);
-    injectLine(bank, intid, level);
+    const s = this.state;
+    const bank = type === 'spi' ? s.spis : s.cpu(vcpu!).priv;
+    check(bank !== null && intid < (type === 'spi' ? s.nrIrqs : VGIC_NR_PRIVATE_IRQS), 'EINVAL', `SPI ${intid} does not exist: nr_irqs is ${s.nrIrqs} (§8.2)`);
+    s.locked(() => {
+      if (type === 'ppi') {
+        const c = s.cpu(vcpu!);
+        // vgic_validate_injection: a PPI a timer owns is not userspace's to drive (dropped, 0).
+        if ((c.w[C_OWNED_PPIS] >>> intid) & 1) return;
+        injectLine(bank, intid, level);
+        deliver(s, c);
+        return;
+      }
+      injectLine(bank, intid, level);
+      const t = bank.route[intid];
+      const target = t >= 0 ? s.allCpus()[t] : undefined;
+      if (target !== undefined) deliver(s, target);
+    });
   }
 
   // -- guest MMIO -----------------------------------------------------------------------------
@@ -440,6 +545,7 @@ export class Vgic {
   private hitFrame: VgicRegisterFrame = VGIC_V3_DIST;
   private hitVcpu: VgicVcpu | undefined;
   private hitOffset = 0;
+  private readonly out64 = new Int32Array(2);
 
   /**
    * Which frame covers guest-physical `addr`: the distributor and GICv2 CPU interface once the
@@ -475,34 +581,28 @@ export class Vgic {
       return r && r[0] + r[1] * 0x100000000;
     }
     if (!this.locate(addr, vcpu)) return undefined;
-    const r = this.hitFrame.find(this.hitOffset, size, this.state.nrIrqs, false);
-    if (!r) {
-      this.unhandledMmio++;
-      return 0;
-    }
-    return r.read(this.state, this.hitVcpu!, this.hitOffset, size) >>> 0;
+    return guestRead(this.state, this.hitFrame, this.hitVcpu!, this.hitOffset, size);
   }
 
   /** Guest write; false if no frame of this GIC covers `addr`. Unclaimed accesses are ignored and counted. */
   mmioWrite(addr: number, size: number, value: number, vcpu: VgicVcpu): boolean {
     if (size === 8) return this.mmioWrite64(addr, value >>> 0, Math.floor(value / 0x100000000) >>> 0, vcpu);
     if (!this.locate(addr, vcpu)) return false;
-    if (!this.hitFrame.mmioWrite(this.state, this.hitVcpu!, this.hitOffset, size, value)) this.unhandledMmio++;
+    guestWrite(this.state, this.hitFrame, this.hitVcpu!, this.hitOffset, size, value);
     return true;
   }
 
   /** Guest 64-bit read as [low, high] words; undefined if no frame covers `addr`. */
   mmioRead64(addr: number, vcpu: VgicVcpu): [number, number] | undefined {
     if (!this.locate(addr, vcpu)) return undefined;
-    const r = this.hitFrame.mmioRead64(this.state, this.hitVcpu!, this.hitOffset);
-    if (!r) this.unhandledMmio++;
-    return r ?? [0, 0];
+    guestRead64(this.state, this.hitFrame, this.hitVcpu!, this.hitOffset, this.out64);
+    return [this.out64[0] >>> 0, this.out64[1] >>> 0];
   }
 
   /** Guest 64-bit write of [low, high]; false if no frame covers `addr`. */
   mmioWrite64(addr: number, lo: number, hi: number, vcpu: VgicVcpu): boolean {
     if (!this.locate(addr, vcpu)) return false;
-    if (!this.hitFrame.mmioWrite64(this.state, this.hitVcpu!, this.hitOffset, lo, hi)) this.unhandledMmio++;
+    guestWrite64(this.state, this.hitFrame, this.hitVcpu!, this.hitOffset, lo, hi);
     return true;
   }
 

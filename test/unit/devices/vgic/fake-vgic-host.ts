@@ -1,6 +1,7 @@
 // A VgicHost for the VGIC tests: plain fields, vCPUs added the way KVM_CREATE_VCPU does it.
 import * as assert from 'uvu/assert';
 import { KvmError, type ErrnoName } from '../../../../vmcore/errno';
+import { CTL_WORDS } from '../../../../vmcore/vcpu-thread-protocol';
 import type { VgicHost, VgicVcpu } from '../../../../devices/vgic/vgic-host';
 import { Vgic, type VgicModel } from '../../../../devices/vgic/vgic';
 
@@ -11,6 +12,8 @@ export function defaultMpidr(id: number): bigint {
 
 export class FakeVcpu implements VgicVcpu {
   mpidrValue: bigint;
+  /** The vCPU's control words, as vmcore's Vcpu has them (delivery drives CTL_LINES). */
+  readonly ctl = new Int32Array(new SharedArrayBuffer(CTL_WORDS * 4));
   constructor(
     readonly id: number,
     readonly index: number,

@@ -67,7 +67,7 @@ test('GICC_IIDR identifies a KVM GICv2 CPU interface and ignores writes', () => 
   assert.is(get(gic, GICC_IIDR), 0x04b2043b);
 });
 
-test('guest-only acknowledge registers report nothing pending until delivery exists', () => {
+test('guest-only acknowledge registers with nothing pending: IAR and HPPIR read 1023, RPR idle, EOI and DIR change nothing', () => {
   const { host, gic } = makeGic('v2', [0]);
   gic.setAttr(ADDR, BigInt(KVM_VGIC_V2_ADDR_TYPE_DIST), u64(0x8000000n));
   gic.setAttr(ADDR, BigInt(KVM_VGIC_V2_ADDR_TYPE_CPU), u64(0x8010000n));

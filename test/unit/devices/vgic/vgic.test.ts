@@ -14,6 +14,10 @@ import { Vgic } from '../../../../devices/vgic/vgic';
 import { GICD_ICFGR, GICD_ISPENDR, GICD_TYPER } from '../../../../devices/vgic/vgic-v3-dist';
 import { GICR_ISPENDR0 } from '../../../../devices/vgic/vgic-v3-redist';
 import { asU32, FakeHost, makeGic, regAttr, throwsErrno, u32, u64 } from './fake-vgic-host';
+import { CTL_LINES, CTL_WAKE } from '../../../../vmcore/vcpu-thread-protocol';
+import { VgicState } from '../../../../devices/vgic/vgic-state';
+import { ICC_IAR1_EL1, ICC_IGRPEN1_EL1, ICC_PMR_EL1 } from '../../../../devices/vgic/vgic-v3-icc-hooks';
+import { DIST, RD, readyGic, store } from './vgic-gic-env';
 
 const G = KVM_DEV_ARM_VGIC_GRP;
 const NR_IRQS = G.KVM_DEV_ARM_VGIC_GRP_NR_IRQS;
@@ -270,6 +274,75 @@ test('describe: model, bases, regions, nr_irqs, initialized, ready', () => {
   const { gic: v2 } = makeGic('v2');
   assert.is(v2.describe().model, 'GICv2');
   assert.is(v2.describe().cpu_base, 'unset');
+});
+
+// -- delivery from the main thread (KVM_IRQ_LINE, attribute writes) and the timer's claim ----------
+
+test('irqLine drives the target vCPU IRQ input and wakes its WFI; nothing reaches a vCPU the SPI is not routed to', () => {
+  const { host, gic, cpus } = readyGic('v3', [0, 1]);
+  store(cpus[0], DIST + 0x0, 0x12);
+  store(cpus[0], DIST + 0x104, 1 << 8); // SPI 40, routed to vCPU 0 by default (IROUTER 0)
+  for (const c of cpus) {
+    c.cpu.msr(ICC_PMR_EL1, 0xff);
+    c.cpu.msr(ICC_IGRPEN1_EL1, 1);
+  }
+  const v0 = host.vcpu(0);
+  const v1 = host.vcpu(1);
+  const wake0 = Atomics.load(v0.ctl, CTL_WAKE);
+  gic.irqLine('spi', undefined, 40, true);
+  assert.is(Atomics.load(v0.ctl, CTL_LINES), 1);
+  assert.ok(Atomics.load(v0.ctl, CTL_WAKE) > wake0, 'CTL_WAKE bumped for a sleeping WFI');
+  assert.is(Atomics.load(v1.ctl, CTL_LINES), 0);
+  gic.irqLine('spi', undefined, 40, false);
+  assert.is(Atomics.load(v0.ctl, CTL_LINES), 0, 'a level SPI lowered is no longer pending');
+  // A PPI of vCPU 1, enabled in its redistributor.
+  store(cpus[1], RD + 0x20000 + 0x10100, 1 << 20);
+  gic.irqLine('ppi', v1, 20, true);
+  assert.is(Atomics.load(v1.ctl, CTL_LINES), 1);
+  assert.is(Atomics.load(v0.ctl, CTL_LINES), 0);
+});
+
+test('claimTimerPpis: KVM_IRQ_LINE into a PPI the timer of the vCPU owns is dropped (vgic_validate_injection); threads read the PPIs', () => {
+  const { host, gic, cpus } = readyGic('v3', [0, 1]);
+  const v0 = host.vcpu(0);
+  assert.is(cpus[0].th.vtimerPpi, 27, 'defaults before the first run');
+  assert.is(cpus[0].th.ptimerPpi, 30);
+  gic.claimTimerPpis(v0, 25, 29);
+  assert.is(cpus[0].th.vtimerPpi, 25);
+  assert.is(cpus[1].th.ptimerPpi, 29, 'VM-wide');
+  gic.irqLine('ppi', v0, 25, true);
+  gic.irqLine('ppi', v0, 29, true);
+  gic.irqLine('ppi', v0, 26, true);
+  const lvl = asU32(gic.getAttr(LEVEL_INFO, levelAttr(0, 0)));
+  assert.is(lvl, 1 << 26, 'only the unowned PPI took the line');
+  gic.irqLine('ppi', host.vcpu(1), 25, true);
+  assert.is(asU32(gic.getAttr(LEVEL_INFO, levelAttr(1, 0))), 1 << 25, "vCPU 1's timer has not claimed it");
+  cpus[0].th.setPrivateLine(25, true);
+  assert.is(asU32(gic.getAttr(LEVEL_INFO, levelAttr(0, 0))), (1 << 25) | (1 << 26), "the timer's own line does reach it");
+});
+
+test('IROUTER: resolved when written, and again at map_resources against the MPIDRs then set', () => {
+  const { host, gic } = makeGic('v3', [0, 1]);
+  gic.setAttr(G.KVM_DEV_ARM_VGIC_GRP_ADDR, 2n, u64(0x8000000n));
+  gic.setAttr(G.KVM_DEV_ARM_VGIC_GRP_ADDR, 3n, u64(0x80a0000n));
+  init(gic);
+  // Restored before the MPIDRs: affinity 0.0.1.0 belongs to nobody yet.
+  gic.setAttr(DIST_REGS, regAttr(0, 0x6000 + 40 * 8), u32(0x100));
+  host.vcpu(1).mpidrValue = 0x80000100n;
+  gic.mapResources();
+  const s = VgicState.attach(gic.shared()!);
+  assert.is(s.spis!.route[40], 1, 'vCPU 1 now has affinity 0.0.1.0');
+  assert.is(s.spis!.route[41], 0, 'an SPI never routed goes to vCPU 0, as in kvm_vgic_dist_init');
+});
+
+test('an attribute write that makes an interrupt deliverable raises the line (restore of pending state)', () => {
+  const { host, gic, cpus } = readyGic('v3', [0]);
+  store(cpus[0], DIST + 0x0, 0x12);
+  cpus[0].cpu.msr(ICC_PMR_EL1, 0xff);
+  cpus[0].cpu.msr(ICC_IGRPEN1_EL1, 1);
+  gic.setAttr(REDIST_REGS, regAttr(0, GICR_ISPENDR0), u32(1 << 3));
+  assert.is(Atomics.load(host.vcpu(0).ctl, CTL_LINES), 1, 'SGI 3 pending and enabled (SGIs are enabled at reset)');
+  assert.is(cpus[0].cpu.read(ICC_IAR1_EL1), 3n);
 });
 
 test.run();
