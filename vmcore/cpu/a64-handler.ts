@@ -1,7 +1,8 @@
 /**
  * The contract between the run loop (cpu.ts) and the per-pattern semantics (a64-exec-*.ts).
  * A handler executes one instruction word on the CPU and says how the run loop continues.
- * Handlers read the PC from the register file (R_PC), which the run loop keeps current.
+ * Handlers read the PC from the register file (R_PC), which the run loop stores before each call,
+ * and NZCV from the Cpu fields (likewise stored).
  */
 import type { Cpu } from './cpu';
 

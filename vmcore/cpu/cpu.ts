@@ -2,22 +2,24 @@
  * The emulated AArch64 vCPU (EL0/EL1, A64 integer ISA): the core of KVM_RUN.
  *
  * State lives in the shared RegFile (reg-file.ts). During run() some of it is cached in
- * fields (NZCV, the rest of PSTATE, SCTLR-derived checks) and the stack pointers are arranged so
+ * fields (NZCV, the rest of PSTATE, SCTLR-derived checks; the run loop keeps the PC and NZCV in
+ * locals, stored before anything that reads them) and the stack pointers are arranged so
  * that words 62/63 always hold the *current* SP: register 31 used as SP is then just X31 (the
  * banked SP_ELx is parked in words 68/69). Everything is flushed back to the canonical layout
  * before run() returns, so the RegFile is consistent whenever the vCPU is not running.
  *
- * Instructions are fetched from guest RAM through a fetch window (the RAM region under the PC,
- * later one MMU page) and dispatched through a direct-mapped decode cache: one slot per
- * instruction address modulo DC_SIZE holds the word last decoded there and its dispatch id. A
- * slot is reused only if the word in memory is still the same, so guest, VMM or other-vCPU
- * writes to code need no invalidation at all (self-modifying code is always seen; this costs
- * one compare per instruction, less than decoding, measured with bench/cpu-loop.ts).
+ * The run loop is a64-run.ts. Instructions are fetched from guest RAM through a fetch window
+ * (the RAM region under the PC within one 1 GiB chunk, later one MMU page) and dispatched
+ * through a direct-mapped decode cache (Cpu.dc): one slot per instruction address modulo
+ * DC_SIZE holds the word last decoded there and its dispatch id. A slot is reused only if the
+ * word in memory is still the same, so guest, VMM or other-vCPU writes to code need no
+ * invalidation at all (self-modifying code is always seen; this costs one compare per
+ * instruction, less than decoding, measured with bench/cpu-loop.ts).
  *
  * Memory: MMU off for now (VA = PA; SCTLR_EL1.M = 1 without a `translate` hook stops with
- * 'internal'). Data accesses go through a one-region read cache and a one-region write cache;
- * anything else (another region, MMIO, faults) takes the slow path. Little-endian only:
- * SCTLR_EL1.EE/E0E are ignored (big-endian data accesses are not emulated).
+ * 'internal'). Data accesses go through a one-region read window and a one-region write window
+ * (rLo/wLo ...); anything else (another region, MMIO, faults) takes the slow path. Little-endian
+ * only: SCTLR_EL1.EE/E0E are ignored (big-endian data accesses are not emulated).
  *
  * Exclusive monitor: per vCPU, {address, size, value(s) loaded}. STXR succeeds when the monitor
  * is armed for the same address and size AND memory still holds the value LDXR read, checked
@@ -30,9 +32,10 @@
  */
 import { RegFile, R_PC, R_PSTATE, R_SP_EL0, R_SP_EL1, R_ELR_EL1, R_SPSR, R_VSE, R_VSESR, R_EXT_DABT } from './reg-file';
 import { sysregWord } from './sysregs';
-import { A64_PATTERNS, decodeA64, FEAT_LSE, FEAT_CRC32, FEAT_LRCPC } from './a64-decode';
-import { A64_EXEC, A64_HANDLERS, mmioSyndrome } from './a64-exec';
+import { FEAT_LSE, FEAT_CRC32, FEAT_LRCPC } from './a64-decode';
+import { mmioSyndrome } from './a64-exec';
 import { NEXT, STOP, RESYNC, toBig } from './a64-handler';
+import { runLoop, DC_SIZE, OP_UNALLOCATED } from './a64-run';
 import type { SysRegHook } from './sysreg-hook';
 import {
   ESR_ELx_EC_SHIFT, ESR_ELx_IL, ESR_ELx_EC_UNKNOWN, ESR_ELx_EC_ILL, ESR_ELx_EC_IABT_LOW, ESR_ELx_EC_IABT_CUR,
@@ -111,47 +114,25 @@ export class RegionView {
   }
 }
 
-/**
- * The hot-path dispatch. The most frequent patterns get a `case` of the run loop's switch with a
- * direct call to a constant function, which TurboFan inlines or calls without the generic call
- * sequence that a call through a table of functions needs (about 1.5x on bench/cpu-loop.ts);
- * every other pattern goes through A64_HANDLERS. Case k calls h<k> = A64_EXEC[HOT_NAMES[k]].
- */
-const HOT_NAMES = [
-  'SUBS_i', 'B_cond', 'ADD_i', 'SUB_i', 'ADDS_i', 'ADD_r', 'SUB_r', 'SUBS_r', 'ADDS_r', 'ORR_r',
-  'AND_r', 'EOR_r', 'ANDS_r', 'BIC_r', 'AND_i', 'ORR_i', 'EOR_i', 'ANDS_i', 'MOVZ', 'MOVK',
-  'MOVN', 'UBFM', 'SBFM', 'BFM', 'EXTR', 'CSEL', 'CSINC', 'CSINV', 'CSNEG', 'CCMP_i',
-  'CCMP_r', 'MADD', 'MSUB', 'UMULH', 'LSLV', 'LSRV', 'CLZ', 'REV', 'ADD_x', 'SUB_x',
-  'ADRP', 'ADR', 'LDR_i', 'STR_i', 'LDRS_i', 'LDP', 'STP', 'LDR_r', 'STR_r', 'LDUR',
-  'STUR', 'LDR_post', 'STR_post', 'LDR_pre', 'STR_pre', 'LDR_lit', 'LDXR', 'STXR', 'LDAR', 'STLR',
-  'B', 'BL', 'CBZ', 'CBNZ', 'TBZ', 'TBNZ', 'RET', 'BR', 'BLR', 'MRS',
-  'NOP',
-];
-const [
-  h0, h1, h2, h3, h4, h5, h6, h7, h8, h9, h10, h11, h12, h13, h14, h15,
-  h16, h17, h18, h19, h20, h21, h22, h23, h24, h25, h26, h27, h28, h29, h30, h31,
-  h32, h33, h34, h35, h36, h37, h38, h39, h40, h41, h42, h43, h44, h45, h46, h47,
-  h48, h49, h50, h51, h52, h53, h54, h55, h56, h57, h58, h59, h60, h61, h62, h63,
-  h64, h65, h66, h67, h68, h69, h70,
-] = HOT_NAMES.map((n) => A64_EXEC[n]);
-const HOT_COUNT = HOT_NAMES.length;
-if (HOT_COUNT !== 71 || HOT_NAMES.some((n) => typeof A64_EXEC[n] !== 'function')) {
-  throw new Error('HOT_NAMES must name 71 patterns with semantics, one per case of the run loop switch');
-}
-/** Dispatch id of each decode line: its HOT_NAMES index, or HOT_COUNT + line for the rest. */
-const LINE_OP = Int32Array.from(A64_PATTERNS, (p, i) => {
-  const k = HOT_NAMES.indexOf(p.name);
-  return k >= 0 ? k : HOT_COUNT + i;
-});
-const OP_UNALLOCATED = HOT_COUNT + A64_PATTERNS.length;
-
-const BUDGET_STOP: CpuStop = Object.freeze({ kind: 'budget' });
 const NO_REGION: RegionView | null = null;
-
-/** Decode cache slots (a power of two). 64 Ki instructions cover a large kernel's hot code. */
-const DC_SIZE = 1 << 16;
-const DC_MASK = DC_SIZE - 1;
+const EMPTY_F64 = new Float64Array(0);
+const EMPTY_I32 = new Int32Array(0);
+const EMPTY_U16 = new Uint16Array(0);
+const EMPTY_U8 = new Uint8Array(0);
+const EMPTY_DV = new DataView(new ArrayBuffer(0));
 const TWO32 = 4294967296;
+/**
+ * The data fast paths handle accesses of at most this many bytes: a window's fast length stops
+ * this far short of its end, so one bounds check covers the whole access.
+ */
+const FAST_ACCESS_MAX = 16;
+/**
+ * Fetch and data windows are at most one naturally aligned 1 GiB chunk of a region, so that
+ * offsets and lengths in the run loop stay small integers (V8 int32 arithmetic).
+ */
+const CHUNK = 1 << 30;
+/** run() executes at most this many instructions per call (int32 budget arithmetic). */
+const MAX_BUDGET = 1 << 30;
 
 const W_SCTLR = sysregWord('SCTLR_EL1');
 const W_VBAR = sysregWord('VBAR_EL1');
@@ -217,31 +198,53 @@ export class Cpu {
   vLo = 0;
   vHi = 0;
   /** The stop run() returns when a handler answers STOP. */
-  stop: CpuStop = BUDGET_STOP;
+  stop: CpuStop = { kind: 'budget' };
 
-  // Memory: regions, and the one-region caches of the data fast paths. The fast path computes
-  // PA = VA and checks [base, base + size); with no region cached base is +Infinity.
+  // Memory: regions, and the one-region windows of the data fast paths, as for the fetch
+  // window: VA bits 63:32 = rHi and (VA bits 31:0 - rLo) >>> 0 < rLen means the access (of at
+  // most FAST_ACCESS_MAX bytes) is at byte rOff + that offset of rView's buffer; rWin is the
+  // whole window length (larger accesses). rLen = rWin = 0: no window (MMU on, or none yet).
   private regions: RegionView[] = [];
   rView: RegionView | null = NO_REGION;
-  rBase = Infinity;
-  rSize = 0;
+  rLo = 0;
+  rHi = 0;
+  rLen = 0;
+  rWin = 0;
   rOff = 0;
   wView: RegionView | null = NO_REGION;
-  wBase = Infinity;
-  wSize = 0;
+  wLo = 0;
+  wHi = 0;
+  wLen = 0;
+  wWin = 0;
   wOff = 0;
   private fView: RegionView | null = NO_REGION;
+  // The views of rView/wView's buffer, for the run loop's fast paths (one field load each).
+  rF64 = EMPTY_F64;
+  rI32 = EMPTY_I32;
+  rU16 = EMPTY_U16;
+  rU8 = EMPTY_U8;
+  rDv = EMPTY_DV;
+  wF64 = EMPTY_F64;
+  wI32 = EMPTY_I32;
+  wU16 = EMPTY_U16;
+  wU8 = EMPTY_U8;
+  wDv = EMPTY_DV;
+  wDirty: Int32Array | null = null;
 
-  // Fetch window: [fLo, fLo + fLen) of PC bits 31:0 with PC bits 63:32 = fHi, mapped to fMem
-  // words from fIdx.
-  private fMem: Int32Array = new Int32Array(0);
-  private fLo = 0;
-  private fHi = 0;
-  private fLen = 0;
-  private fIdx = 0;
+  // Fetch window (run loop internals): [fLo, fLo + fLen) of PC bits 31:0 with PC bits 63:32 =
+  // fHi, mapped to fMem words from fIdx.
+  fMem: Int32Array = new Int32Array(0);
+  fLo = 0;
+  fHi = 0;
+  fLen = 0;
+  fIdx = 0;
 
-  private readonly dcWord = new Int32Array(DC_SIZE);
-  private readonly dcOp = new Int32Array(DC_SIZE).fill(OP_UNALLOCATED);
+  /**
+   * The decode cache (a64-run.ts): slot k, for instruction words at fetch index k modulo DC_SIZE,
+   * is dc[2k] = the word last decoded there and dc[2k + 1] = its dispatch id.
+   */
+  readonly dc = new Int32Array(2 * DC_SIZE);
+  private fast = true;
 
   /** Address limit: accesses with PA bits 63:32 >= paLimitHi are address size faults. */
   readonly paLimitHi: number;
@@ -273,6 +276,27 @@ export class Cpu {
     this.paLimitHi = 2 ** (opts.ipaBits - 32);
     this.lock = new Int32Array(opts.atomicLock ?? new SharedArrayBuffer(4), 0, 1);
     this.fence = new Int32Array(new SharedArrayBuffer(4));
+    this.flushDecodeCache();
+  }
+
+  /**
+   * The inline fast paths of the run loop (a64-run.ts), on by default. Off, every instruction
+   * runs through its pattern's semantics in A64_EXEC: differential tests compare the two.
+   */
+  get fastPaths(): boolean {
+    return this.fast;
+  }
+  set fastPaths(on: boolean) {
+    this.fast = on;
+    this.flushDecodeCache();
+  }
+
+  private flushDecodeCache(): void {
+    const dc = this.dc;
+    for (let k = 0; k < dc.length; k += 2) {
+      dc[k] = 0;
+      dc[k + 1] = OP_UNALLOCATED; // word 0 (UDF #0) is unallocated
+    }
   }
 
   /** Replaces the guest RAM map (between runs). */
@@ -312,7 +336,7 @@ export class Cpu {
     }
     this.enterRun();
     try {
-      return this.loop(budget > 0 ? budget : 1);
+      return runLoop(this, budget > 0 ? Math.min(budget, MAX_BUDGET) : 1);
     } finally {
       this.exitRun();
     }
@@ -350,157 +374,10 @@ export class Cpu {
   }
 
   // ---------------------------------------------------------------------------------------
-  // The run loop.
-
-  private loop(budget: number): CpuStop {
-    const x = this.x;
-    const dcWord = this.dcWord;
-    const dcOp = this.dcOp;
-    let left = budget;
-    if (x[R_EXT_DABT] !== 0) this.injectExtDabt();
-    outer: for (;;) {
-      this.checkAsync();
-      if (left <= 0) break;
-      const rc = this.resolveFetch();
-      if (rc === STOP) {
-        this.instructionsRetired += budget - left;
-        return this.stop;
-      }
-      if (rc !== NEXT) continue;
-      const mem = this.fMem;
-      const base = this.fLo;
-      const len = this.fLen;
-      const hi = this.fHi;
-      const idx0 = this.fIdx;
-      let pc = x[R_PC];
-      let i = idx0 + ((pc - base) >>> 2);
-      for (;;) {
-        x[R_PC] = pc;
-        const w = mem[i];
-        const slot = i & DC_MASK;
-        const op = dcWord[slot] === w ? dcOp[slot] : this.decodeInto(slot, w);
-        let r: number;
-        // prettier-ignore
-        switch (op) {
-          case 0: r = h0(this, w); break;
-          case 1: r = h1(this, w); break;
-          case 2: r = h2(this, w); break;
-          case 3: r = h3(this, w); break;
-          case 4: r = h4(this, w); break;
-          case 5: r = h5(this, w); break;
-          case 6: r = h6(this, w); break;
-          case 7: r = h7(this, w); break;
-          case 8: r = h8(this, w); break;
-          case 9: r = h9(this, w); break;
-          case 10: r = h10(this, w); break;
-          case 11: r = h11(this, w); break;
-          case 12: r = h12(this, w); break;
-          case 13: r = h13(this, w); break;
-          case 14: r = h14(this, w); break;
-          case 15: r = h15(this, w); break;
-          case 16: r = h16(this, w); break;
-          case 17: r = h17(this, w); break;
-          case 18: r = h18(this, w); break;
-          case 19: r = h19(this, w); break;
-          case 20: r = h20(this, w); break;
-          case 21: r = h21(this, w); break;
-          case 22: r = h22(this, w); break;
-          case 23: r = h23(this, w); break;
-          case 24: r = h24(this, w); break;
-          case 25: r = h25(this, w); break;
-          case 26: r = h26(this, w); break;
-          case 27: r = h27(this, w); break;
-          case 28: r = h28(this, w); break;
-          case 29: r = h29(this, w); break;
-          case 30: r = h30(this, w); break;
-          case 31: r = h31(this, w); break;
-          case 32: r = h32(this, w); break;
-          case 33: r = h33(this, w); break;
-          case 34: r = h34(this, w); break;
-          case 35: r = h35(this, w); break;
-          case 36: r = h36(this, w); break;
-          case 37: r = h37(this, w); break;
-          case 38: r = h38(this, w); break;
-          case 39: r = h39(this, w); break;
-          case 40: r = h40(this, w); break;
-          case 41: r = h41(this, w); break;
-          case 42: r = h42(this, w); break;
-          case 43: r = h43(this, w); break;
-          case 44: r = h44(this, w); break;
-          case 45: r = h45(this, w); break;
-          case 46: r = h46(this, w); break;
-          case 47: r = h47(this, w); break;
-          case 48: r = h48(this, w); break;
-          case 49: r = h49(this, w); break;
-          case 50: r = h50(this, w); break;
-          case 51: r = h51(this, w); break;
-          case 52: r = h52(this, w); break;
-          case 53: r = h53(this, w); break;
-          case 54: r = h54(this, w); break;
-          case 55: r = h55(this, w); break;
-          case 56: r = h56(this, w); break;
-          case 57: r = h57(this, w); break;
-          case 58: r = h58(this, w); break;
-          case 59: r = h59(this, w); break;
-          case 60: r = h60(this, w); break;
-          case 61: r = h61(this, w); break;
-          case 62: r = h62(this, w); break;
-          case 63: r = h63(this, w); break;
-          case 64: r = h64(this, w); break;
-          case 65: r = h65(this, w); break;
-          case 66: r = h66(this, w); break;
-          case 67: r = h67(this, w); break;
-          case 68: r = h68(this, w); break;
-          case 69: r = h69(this, w); break;
-          case 70: r = h70(this, w); break;
-          default: r = op === OP_UNALLOCATED ? this.undef() : A64_HANDLERS[op - HOT_COUNT](this, w);
-        }
-        left--;
-        if (r === NEXT) {
-          pc = (pc + 4) | 0;
-          i++;
-          if (((pc - base) >>> 0) >= len) {
-            x[R_PC] = pc;
-            if (pc === 0) x[R_PC + 1] = (hi + 1) | 0;
-            continue outer;
-          }
-          if (left <= 0) {
-            x[R_PC] = pc;
-            break outer;
-          }
-          continue;
-        }
-        if (r === 1) {
-          // A branch: stay in the window if the target is in it (the common loop case).
-          const npc = x[R_PC];
-          if (x[R_PC + 1] === hi && ((npc - base) >>> 0) < len && (npc & 3) === 0 && left > 0) {
-            pc = npc;
-            i = idx0 + ((npc - base) >>> 2);
-            continue;
-          }
-          continue outer;
-        }
-        if (r === STOP) {
-          this.instructionsRetired += budget - left;
-          return this.stop;
-        }
-        continue outer;
-      }
-    }
-    this.instructionsRetired += budget - left;
-    return BUDGET_STOP;
-  }
-
-  private decodeInto(slot: number, w: number): number {
-    const p = decodeA64(w, this.features);
-    const op = p < 0 ? OP_UNALLOCATED : LINE_OP[p];
-    this.dcWord[slot] = w;
-    this.dcOp[slot] = op;
-    return op;
-  }
+  // Run loop services (a64-run.ts).
 
   /** Takes a pending asynchronous exception (or the Illegal Execution state one) if allowed. */
-  private checkAsync(): void {
+  checkAsync(): void {
     const x = this.x;
     const daif = this.daif;
     if (x[R_VSE] !== 0 && (daif & PSR_A_BIT) === 0) {
@@ -520,7 +397,7 @@ export class Cpu {
    * Maps the PC to a fetch window. NEXT when the window is set, RESYNC after raising a PC
    * alignment or address size fault, STOP for a fetch outside RAM (KVM_RUN fails ENOEXEC).
    */
-  private resolveFetch(): number {
+  resolveFetch(): number {
     const x = this.x;
     const lo = x[R_PC];
     const hi = x[R_PC + 1];
@@ -547,12 +424,13 @@ export class Cpu {
       }
       this.fView = r;
     }
-    // The window: the region's part inside this 4 GiB bank, or with the MMU on the 4 KiB page.
-    // It stops short of the bank's last word so that the PC's low half never wraps inside it
-    // (the loop carries into the high half when it leaves the window).
-    const bank = pa - (pa >>> 0); // pa with bits 31:0 cleared (exact: pa < 2^53)
-    let start = Math.max(r.base, bank);
-    let end = Math.min(r.end, bank + TWO32 - 4);
+    // The window: the region's part inside this 1 GiB chunk of the address space, or with the
+    // MMU on the 4 KiB page. It stops short of a 4 GiB bank's last word so that the PC's low
+    // half never wraps inside it (the loop carries into the high half when it leaves the window).
+    const chunk = pa - (pa % CHUNK);
+    let start = Math.max(r.base, chunk);
+    let end = Math.min(r.end, chunk + CHUNK);
+    if (end % TWO32 === 0) end -= 4;
     if (this.mmuOn) {
       const page = pa - (pa % 4096);
       start = Math.max(start, page);
@@ -587,8 +465,7 @@ export class Cpu {
       (((isar0 >>> 20) & 15) >= 2 ? FEAT_LSE : 0) | (((isar0 >>> 16) & 15) >= 1 ? FEAT_CRC32 : 0) | (((isar1 >>> 20) & 15) >= 1 ? FEAT_LRCPC : 0);
     if (features !== this.features) {
       this.features = features;
-      this.dcWord.fill(0);
-      this.dcOp.fill(OP_UNALLOCATED);
+      this.flushDecodeCache();
     }
     const ps = x[R_PSTATE];
     this.setNzcv(ps);
@@ -737,7 +614,7 @@ export class Cpu {
   }
 
   /** The synchronous external data abort of KVM_SET_VCPU_EVENTS ext_dabt_pending (§13.5). */
-  private injectExtDabt(): void {
+  injectExtDabt(): void {
     this.x[R_EXT_DABT] = 0;
     this.mmioPending = false;
     this.dataAbort(this.lastFarLo, this.lastFarHi, ESR_ELx_FSC_EXTABT);
@@ -760,18 +637,62 @@ export class Cpu {
   // Data memory. Each access returns 0 (done; loads leave the value in vLo/vHi) or a handler
   // code (RESYNC after a fault was raised, STOP for an MMIO/NISV/internal stop) to return.
 
-  setReadRegion(r: RegionView | null): void {
+  /**
+   * Caches region r for reads at PA pa (= VA: only with the MMU off): the window is r's part in
+   * pa's 4 GiB bank, so the fast check needs only 32-bit arithmetic. null: no window.
+   */
+  setReadRegion(r: RegionView | null, pa = 0): void {
     this.rView = r;
-    this.rBase = r === null || this.mmuOn ? Infinity : r.base;
-    this.rSize = r === null ? 0 : r.size;
-    this.rOff = r === null ? 0 : r.offset;
+    if (r === null || this.mmuOn) {
+      this.rF64 = EMPTY_F64;
+      this.rI32 = EMPTY_I32;
+      this.rU16 = EMPTY_U16;
+      this.rU8 = EMPTY_U8;
+      this.rDv = EMPTY_DV;
+      this.rLen = 0;
+      this.rWin = 0;
+      return;
+    }
+    const chunk = pa - (pa % CHUNK);
+    const start = Math.max(r.base, chunk);
+    this.rLo = start | 0;
+    this.rHi = Math.floor(start / TWO32) | 0;
+    this.rWin = Math.min(r.end, chunk + CHUNK) - start;
+    this.rLen = Math.max(0, this.rWin - FAST_ACCESS_MAX);
+    this.rOff = r.offset + (start - r.base);
+    this.rF64 = r.f64;
+    this.rI32 = r.i32;
+    this.rU16 = r.u16;
+    this.rU8 = r.u8;
+    this.rDv = r.dv;
   }
 
-  setWriteRegion(r: RegionView | null): void {
+  setWriteRegion(r: RegionView | null, pa = 0): void {
     this.wView = r;
-    this.wBase = r === null || this.mmuOn ? Infinity : r.base;
-    this.wSize = r === null ? 0 : r.size;
-    this.wOff = r === null ? 0 : r.offset;
+    if (r === null || this.mmuOn) {
+      this.wF64 = EMPTY_F64;
+      this.wI32 = EMPTY_I32;
+      this.wU16 = EMPTY_U16;
+      this.wU8 = EMPTY_U8;
+      this.wDv = EMPTY_DV;
+      this.wDirty = null;
+      this.wLen = 0;
+      this.wWin = 0;
+      return;
+    }
+    const chunk = pa - (pa % CHUNK);
+    const start = Math.max(r.base, chunk);
+    this.wLo = start | 0;
+    this.wHi = Math.floor(start / TWO32) | 0;
+    this.wWin = Math.min(r.end, chunk + CHUNK) - start;
+    this.wLen = Math.max(0, this.wWin - FAST_ACCESS_MAX);
+    this.wOff = r.offset + (start - r.base);
+    this.wF64 = r.f64;
+    this.wI32 = r.i32;
+    this.wU16 = r.u16;
+    this.wU8 = r.u8;
+    this.wDv = r.dv;
+    this.wDirty = r.dirty;
   }
 
   /**
@@ -780,15 +701,15 @@ export class Cpu {
    * access, (size - 1) & aMask for an ordinary one, which checks only under SCTLR_EL1.A).
    */
   rdIdx(lo: number, hi: number, size: number, amask: number, insn: number): number {
-    const off = hi * TWO32 + (lo >>> 0) - this.rBase;
-    if (off >= 0 && off + size <= this.rSize && (lo & amask) === 0) return off + this.rOff;
+    const off = (lo - this.rLo) >>> 0;
+    if (hi === this.rHi && off + size <= this.rWin && (lo & amask) === 0) return this.rOff + off;
     return this.accessSlow(lo, hi, size, amask, insn, false);
   }
 
   /** As rdIdx for a write; the page is marked in the dirty log by the caller (markDirty). */
   wrIdx(lo: number, hi: number, size: number, amask: number, insn: number): number {
-    const off = hi * TWO32 + (lo >>> 0) - this.wBase;
-    if (off >= 0 && off + size <= this.wSize && (lo & amask) === 0) return off + this.wOff;
+    const off = (lo - this.wLo) >>> 0;
+    if (hi === this.wHi && off + size <= this.wWin && (lo & amask) === 0) return this.wOff + off;
     return this.accessSlow(lo, hi, size, amask, insn, true);
   }
 
@@ -797,8 +718,8 @@ export class Cpu {
    * (WnR = 0), as QEMU does for the alignment fault (the read happens first).
    */
   rmwIdx(lo: number, hi: number, size: number, insn: number): number {
-    const off = hi * TWO32 + (lo >>> 0) - this.wBase;
-    if (off >= 0 && off + size <= this.wSize && (lo & (size - 1)) === 0) return off + this.wOff;
+    const off = (lo - this.wLo) >>> 0;
+    if (hi === this.wHi && off + size <= this.wWin && (lo & (size - 1)) === 0) return this.wOff + off;
     return this.accessSlow(lo, hi, size, size - 1, insn, true, true);
   }
 
@@ -839,8 +760,8 @@ export class Cpu {
         else this.rView = r;
         return pa - r.base + r.offset;
       }
-      if (write) this.setWriteRegion(r);
-      else this.setReadRegion(r);
+      if (write) this.setWriteRegion(r, pa);
+      else this.setReadRegion(r, pa);
       return pa - r.base + r.offset;
     }
     return -this.mmioStop(pa, lo, hi, size, write, insn, r !== null);

@@ -546,4 +546,46 @@ function sysregWordOf(_m: Machine, name: string): number {
   return require('../../../../vmcore/cpu/sysregs').sysregWord(name);
 }
 
+test('a pending IRQ is taken right after the instruction that unmasks or raises it', () => {
+  if (!hasAssembler) return;
+  // MSR DAIF, Xt (register form) clearing I: taken before the next instruction.
+  let m = machine();
+  m.asm('mov x1, #0x340\nmsr daif, x1\nmov x2, #1\nhvc #0');
+  m.cpu.irqLine = true;
+  m.expectVector(5);
+  assert.is(elr(m), BigInt(CODE + 8));
+  assert.is(m.x(2), 0n);
+  // ERET to EL1h with I clear: taken at the return address, before it executes.
+  m = machine();
+  m.asm('adr x1, 1f\nmsr elr_el1, x1\nmov x1, #0x345\nmsr spsr_el1, x1\neret\n1: mov x2, #1\nhvc #0');
+  m.cpu.irqLine = true;
+  m.expectVector(5);
+  assert.is(elr(m), BigInt(CODE + 20));
+  assert.is(m.x(2), 0n);
+  // A system register hook raising the line while IRQs are unmasked: taken after the MSR.
+  const CNTV_CTL = sysregEncoding(3, 3, 14, 3, 1);
+  m = machine();
+  m.cpu.registerSysReg(CNTV_CTL, { read: () => SYSREG_OK, write: () => ((m.cpu.irqLine = true), SYSREG_OK) });
+  m.asm('msr daifclr, #2\nmsr cntv_ctl_el0, x0\nmov x2, #1\nhvc #0');
+  m.expectVector(5);
+  assert.is(elr(m), BigInt(CODE + 8));
+  assert.is(m.x(2), 0n);
+  // MSR DAIFClr as the last instruction a run's budget allows: the IRQ is taken in that run.
+  m = machine();
+  m.asm('nop\nmsr daifclr, #2\nmov x2, #1\nhvc #0');
+  m.cpu.irqLine = true;
+  assert.equal(m.cpu.run(2), { kind: 'budget' });
+  assert.is(m.pc, BigInt(VBAR + 0x280));
+  assert.is(elr(m), BigInt(CODE + 8));
+  assert.is(m.cpu.instructionsRetired, 2);
+  // Raised while masked (by a hook), the IRQ waits for the unmask.
+  m = machine();
+  m.cpu.registerSysReg(CNTV_CTL, { read: () => SYSREG_OK, write: () => ((m.cpu.irqLine = true), SYSREG_OK) });
+  m.asm('msr cntv_ctl_el0, x0\nmov x2, #1\nmsr daifclr, #2\nmov x3, #1\nhvc #0');
+  m.expectVector(5);
+  assert.is(m.x(2), 1n);
+  assert.is(m.x(3), 0n);
+  assert.is(elr(m), BigInt(CODE + 12));
+});
+
 test.run();
