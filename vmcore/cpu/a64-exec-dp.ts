@@ -204,10 +204,50 @@ function udiv64(alo: number, ahi: number, blo: number, bhi: number): number {
     rhi = 0;
     return ((alo >>> 0) / (blo >>> 0)) | 0;
   }
-  // Rare: operands wider than 32 bits. BigInt here only (not per instruction of ordinary code).
+  if (bhi === 0) return udiv64by32(alo, ahi, blo >>> 0);
+  // Rare: a divisor wider than 32 bits. BigInt here only (not per instruction of ordinary code).
   const q = BigInt.asUintN(64, (BigInt(ahi >>> 0) << 32n) | BigInt(alo >>> 0)) / ((BigInt(bhi >>> 0) << 32n) | BigInt(blo >>> 0));
   rhi = Number(BigInt.asIntN(32, q >> 32n));
   return Number(BigInt.asIntN(32, q));
+}
+
+/**
+ * A 64-bit dividend over a divisor d in [1, 2^32): schoolbook division in 16-bit digits. Each
+ * partial dividend is below d * 2^16 < 2^48, so every product and remainder is an exact double;
+ * the floating quotient digit may be off by one, which the remainder check corrects. This is
+ * the common case of compiled C (64-bit values over small divisors) and needs no BigInt.
+ */
+function udiv64by32(alo: number, ahi: number, d: number): number {
+  let r = 0;
+  let q = 0;
+  let qhi = 0;
+  for (let i = 0; i < 4; i++) {
+    const digit = i === 0 ? ahi >>> 16 : i === 1 ? ahi & 0xffff : i === 2 ? alo >>> 16 : alo & 0xffff;
+    const cur = r * 65536 + digit;
+    let qd = Math.floor(cur / d);
+    r = cur - qd * d;
+    if (r < 0) {
+      qd--;
+      r += d;
+    } else if (r >= d) {
+      qd++;
+      r -= d;
+    }
+    if (i === 1) qhi = q * 65536 + qd;
+    q = i === 1 ? 0 : q * 65536 + qd;
+  }
+  rhi = qhi | 0;
+  return q | 0;
+}
+
+/** Exported for the division tests. */
+export function udiv64Pair(alo: number, ahi: number, blo: number, bhi: number): [number, number] {
+  const lo = udiv64(alo, ahi, blo, bhi);
+  return [lo, rhi];
+}
+export function sdiv64Pair(alo: number, ahi: number, blo: number, bhi: number): [number, number] {
+  const lo = sdiv64(alo, ahi, blo, bhi);
+  return [lo, rhi];
 }
 
 /** Signed 64-bit division rounding toward zero; INT64_MIN / -1 = INT64_MIN, x / 0 = 0. */
@@ -221,6 +261,27 @@ function sdiv64(alo: number, ahi: number, blo: number, bhi: number): number {
     const q = Math.trunc(alo / blo);
     rhi = q < 0 ? -1 : 0;
     return q | 0;
+  }
+  // |b| < 2^32: divide the magnitudes without BigInt, then fix the sign (INT64_MIN / -1 wraps to
+  // INT64_MIN, as the architecture requires).
+  if (bhi === 0 || (bhi === -1 && blo !== 0)) {
+    const aneg = ahi < 0;
+    const bneg = bhi < 0;
+    let mlo = alo;
+    let mhi = ahi;
+    if (aneg) {
+      mlo = (~alo + 1) | 0;
+      mhi = (~ahi + (mlo === 0 ? 1 : 0)) | 0;
+    }
+    const d = bneg ? (-blo) >>> 0 : blo >>> 0;
+    let qlo = udiv64by32(mlo, mhi, d);
+    let qhi = rhi;
+    if (aneg !== bneg) {
+      qlo = (~qlo + 1) | 0;
+      qhi = (~qhi + (qlo === 0 ? 1 : 0)) | 0;
+    }
+    rhi = qhi;
+    return qlo;
   }
   const a = (BigInt(ahi) << 32n) | BigInt(alo >>> 0);
   const b = (BigInt(bhi) << 32n) | BigInt(blo >>> 0);
