@@ -21,6 +21,7 @@
  */
 import { check } from '../vmcore/errno';
 import { KVM_COALESCED_MMIO_ENTRY_SIZE, KVM_COALESCED_MMIO_MAX, PAGE_SIZE } from '../vmcore/kvm-constants';
+import { COALESCE_NONE, COALESCE_DONE, COALESCE_FULL } from '../vmcore/vcpu-thread-protocol';
 
 /** linux include/linux/kvm_host.h: devices per I/O bus (ioeventfds excluded), §12.5. */
 export const NR_IOBUS_DEVS = 1000;
@@ -203,9 +204,7 @@ export class CoalescedMmio {
 }
 
 /** coalescedOffer() results. */
-export const COALESCE_NONE = 0; // not wholly inside a zone of that kind (or len not 1..8)
-export const COALESCE_DONE = 1; // appended to the ring
-export const COALESCE_FULL = 2; // inside a zone, but the ring is full or `last` is not an index
+export { COALESCE_NONE, COALESCE_DONE, COALESCE_FULL };
 
 /**
  * Hot path, callable from any thread holding CoalescedShared: offers one guest write to the ring.

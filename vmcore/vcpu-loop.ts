@@ -21,12 +21,10 @@
 import { receiveMessageOnPort, MessagePort } from 'node:worker_threads';
 import { Cpu, CpuRegion, CpuStop } from './cpu/cpu';
 import { RegFile } from './cpu/reg-file';
-import { CTL_KICK, CTL_LINES, CTL_WAKE, CTL_MEMGEN, RunThreadExit, RunThreadRequest, ThreadExitBody } from './vcpu-thread-protocol';
+import { COALESCE_NONE, COALESCE_DONE, COALESCE_FULL, CTL_KICK, CTL_LINES, CTL_WAKE, CTL_MEMGEN, RunThreadExit, RunThreadRequest, ThreadExitBody } from './vcpu-thread-protocol';
 
 /** Result of offering a write to the coalesced zones: not in a zone, appended, or ring full. */
-export const COALESCE_NONE = 0;
-export const COALESCE_DONE = 1;
-export const COALESCE_FULL = 2;
+export { COALESCE_NONE, COALESCE_DONE, COALESCE_FULL };
 export type Coalescer = (addr: number, len: number, lo: number, hi: number) => number;
 
 /** In-kernel devices that run on the vCPU's thread (see the file comment). */

@@ -3,6 +3,15 @@
  * guest code (vcpu-loop.ts). Structured-cloneable; no BigInt.
  */
 
+/**
+ * What offering a guest write to the coalesced-MMIO zones gave (the producer is
+ * devices/coalesced-mmio.ts; the run loop acts on it): not wholly inside a zone, appended to the
+ * ring, or inside a zone with the ring full (the write then exits as KVM_EXIT_MMIO, §12.2).
+ */
+export const COALESCE_NONE = 0;
+export const COALESCE_DONE = 1;
+export const COALESCE_FULL = 2;
+
 /** Shared control words of a vCPU (Int32Array over a SharedArrayBuffer). */
 export const CTL_KICK = 0; // non-zero: end the slice in progress with { kind: 'intr' }
 export const CTL_LINES = 1; // bit 0 IRQ, bit 1 FIQ: the vCPU's interrupt inputs (level)
