@@ -57,6 +57,9 @@ export interface VcpuLoopInit {
   devices?: (cpu: Cpu, ctl: Int32Array) => ThreadDevices;
 }
 
+/** Longest WFE wait (ms): the period of a 10 kHz event stream. */
+const WFE_EVENT_MS = 0.1;
+
 /** Longest single WFI sleep before re-checking the deadline (ms). */
 const WFI_SLICE_MS = 20;
 /** The smallest chunk a deadline may cut a slice into (instructions). */
@@ -161,7 +164,11 @@ export class VcpuLoop {
           if (!this.sleepUntilInterrupt(req.deadline)) return done({ kind: 'intr' });
           continue;
         case 'wfe':
-          // No event stream is modelled yet: WFE behaves as a hint and execution goes on.
+          // The CPU consumed no event (SEVL/SEV set none): wait for one. Events sent by other
+          // vCPUs are not delivered across threads, so WFE waits at most WFE_EVENT_MS, like the
+          // generic timer's event stream Linux enables (10 kHz): a guest spinning on WFE sleeps
+          // instead of burning its thread, and wakes at once for an interrupt or a kick.
+          if (!this.waitForEvent(req.deadline)) return done({ kind: 'intr' });
           continue;
         case 'nisv':
           return done({ kind: 'nisv', addr: stop.addr, isWrite: stop.isWrite, esrIss: stop.esrIss });
@@ -186,6 +193,16 @@ export class VcpuLoop {
     this.rate = Math.min(r, 0.5 * this.rate + 0.5 * r);
     this.rateInsns = 0;
     this.rateMs = 0;
+  }
+
+  /** One WFE wait (see the 'wfe' case). Returns false if a kick or the deadline ends the run. */
+  private waitForEvent(deadline: number): boolean {
+    const seen = Atomics.load(this.ctl, CTL_WAKE);
+    this.devices?.poll();
+    if (Atomics.load(this.ctl, CTL_LINES) !== 0) return true;
+    if (Atomics.load(this.ctl, CTL_KICK) !== 0 || Date.now() >= deadline) return false;
+    Atomics.wait(this.ctl, CTL_WAKE, seen, WFE_EVENT_MS);
+    return true;
   }
 
   /**

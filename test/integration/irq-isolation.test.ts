@@ -91,6 +91,21 @@ test('KVM_IRQ_LINE type CPU: a masked IRQ (PSTATE.I) is not taken; FIQ line and 
   await t.client.destroyVm(vm.handle);
 });
 
+test('a guest spinning on WFE sleeps between events instead of burning its thread, and wakes for an IRQ', async () => {
+  const vm = await vmWith(assemble('mov x5, #0\n1: wfe\nadd x5, x5, #1\nb 1b'));
+  const v = await vm.createVcpu(0);
+  await v.init();
+  await v.setReg(REG.PC, GUEST_RAM);
+  await v.run({ deadlineMs: 300 }); // warm the thread
+  const exit = await v.run({ deadlineMs: 600 });
+  assert.is(exit.reason, 'KVM_EXIT_INTR');
+  const loops = await v.getReg(REG.X(5));
+  // At most one WFE per 0.1 ms event-stream period: thousands of loops, not the ~10^7 a spin makes.
+  assert.ok(exit.instructions < 200_000n, `retired ${exit.instructions} instructions in ~550 ms`);
+  assert.ok(loops > 10n, `the loop still progresses (${loops} iterations)`);
+  await t.client.destroyVm(vm.handle);
+});
+
 test('VMs are isolated: each guest fills its whole RAM; neither sees the other\'s pattern; both progress in parallel', async () => {
   // Fill RAM from the end of the code to the end of the slot with a pattern in x3, then spin.
   const fill = (pattern: number): Uint8Array => assemble(`
