@@ -10,23 +10,14 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestServer, TestServer, GUEST_RAM, USERSPACE } from './harness';
+import { startTestServer, TestServer, GUEST_RAM, USERSPACE, createGicV3 } from './harness';
 import { REG, u32le, u64le, readU32le, readU64le, DeviceHandle, VcpuHandle, VmHandle, RunExit, VcpuEvents } from '../../clients/kvm-client';
 import { assemble } from '../guests/assemble';
 
-const VGIC_V3 = 7;
-const GRP_ADDR = 0;
 const GRP_DIST_REGS = 1;
-const GRP_NR_IRQS = 3;
-const GRP_CTRL = 4;
 const GRP_REDIST_REGS = 5;
 const GRP_CPU_SYSREGS = 6;
 const GRP_LEVEL_INFO = 7;
-const CTRL_INIT = 0n;
-const V3_ADDR_DIST = 2n;
-const V3_ADDR_REDIST = 3n;
-const GICD = 0x08000000n;
-const GICR = 0x080a0000n;
 const NR_IRQS = 96; // SPIs 32..95
 const RAM_SIZE = 0x40000n;
 const MMIO = 0x90000000n;
@@ -187,11 +178,7 @@ async function makeVm(code?: Uint8Array): Promise<{ vm: VmHandle; vcpu: VcpuHand
   const vcpu = await vm.createVcpu(0);
   await vcpu.init();
   if (code) await vcpu.setReg(REG.PC, GUEST_RAM);
-  const gic = await vm.createDevice(VGIC_V3);
-  await gic.setAttr(GRP_ADDR, V3_ADDR_DIST, u64le(GICD));
-  await gic.setAttr(GRP_ADDR, V3_ADDR_REDIST, u64le(GICR));
-  await gic.setAttr(GRP_NR_IRQS, 0n, u32le(NR_IRQS));
-  await gic.setAttr(GRP_CTRL, CTRL_INIT);
+  const gic = await createGicV3(vm, NR_IRQS);
   return { vm, vcpu, gic };
 }
 

@@ -5,7 +5,7 @@
 import { loadConfig } from '../../server/config';
 import { createLogger } from '../../server/logger';
 import { startServer, RunningServer } from '../../server/kvm-server';
-import { KvmClient, KvmError } from '../../clients/kvm-client';
+import { KvmClient, KvmError, VmHandle, DeviceHandle, u32le, u64le } from '../../clients/kvm-client';
 import * as assert from 'uvu/assert';
 
 export interface TestServer {
@@ -45,3 +45,27 @@ export async function rejectsWith(p: Promise<unknown>, errno: string): Promise<K
 
 export const GUEST_RAM = 0x40000000n;
 export const USERSPACE = 0x7f0000000000n;
+
+/** The GICv3 frames the interrupt tests use: QEMU virt's addresses. */
+export const GICD = 0x08000000n;
+export const GICR = 0x080a0000n;
+
+/**
+ * KVM_CREATE_DEVICE(VGIC_V3), the distributor and redistributor bases (ADDR group), NR_IRQS if
+ * given, and CTRL_INIT: how a VMM places a GICv3 after creating its vCPUs.
+ */
+export async function createGicV3(vm: VmHandle, nrIrqs?: number): Promise<DeviceHandle> {
+  const gic = await vm.createDevice(7); // KVM_DEV_TYPE_ARM_VGIC_V3
+  await gic.setAttr(0, 2n, u64le(GICD)); // KVM_DEV_ARM_VGIC_GRP_ADDR, KVM_VGIC_V3_ADDR_TYPE_DIST
+  await gic.setAttr(0, 3n, u64le(GICR)); // KVM_VGIC_V3_ADDR_TYPE_REDIST
+  if (nrIrqs !== undefined) await gic.setAttr(3, 0n, u32le(nrIrqs)); // KVM_DEV_ARM_VGIC_GRP_NR_IRQS
+  await gic.setAttr(4, 0n); // KVM_DEV_ARM_VGIC_GRP_CTRL, KVM_DEV_ARM_VGIC_CTRL_INIT
+  return gic;
+}
+
+/** n little-endian u64 words of guest memory. */
+export async function readU64s(vm: VmHandle, at: bigint, n: number): Promise<bigint[]> {
+  const b = await vm.readMemory(at, 8 * n);
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return Array.from({ length: n }, (_, i) => dv.getBigUint64(8 * i, true));
+}

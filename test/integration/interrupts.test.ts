@@ -11,23 +11,18 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestServer, TestServer, GUEST_RAM, USERSPACE } from './harness';
+import { startTestServer, TestServer, GUEST_RAM, USERSPACE, GICD, createGicV3, readU64s } from './harness';
 import { REG, u64le, DeviceHandle, VcpuHandle, VmHandle, RunExit } from '../../clients/kvm-client';
 import { assemble } from '../guests/assemble';
 
 const VGIC_V2 = 5;
-const VGIC_V3 = 7;
 const GRP_ADDR = 0;
 const GRP_DIST_REGS = 1;
 const GRP_CTRL = 4;
 const CTRL_INIT = 0n;
 const V2_ADDR_DIST = 0n;
 const V2_ADDR_CPU = 1n;
-const V3_ADDR_DIST = 2n;
-const V3_ADDR_REDIST = 3n;
-const GICD = 0x08000000n;
 const GICC = 0x08010000n;
-const GICR = 0x080a0000n;
 const GICD_IROUTER = 0x6000n;
 const RAM_SIZE = 0x40000n;
 const MMIO = 0x90000000n;
@@ -81,14 +76,10 @@ async function gicVm(model: 'v2' | 'v3', code: Uint8Array, n = 1): Promise<{ vm:
     await v.setReg(REG.PC, GUEST_RAM);
     vcpus.push(v);
   }
-  const gic = await vm.createDevice(model === 'v3' ? VGIC_V3 : VGIC_V2);
-  if (model === 'v3') {
-    await gic.setAttr(GRP_ADDR, V3_ADDR_DIST, u64le(GICD));
-    await gic.setAttr(GRP_ADDR, V3_ADDR_REDIST, u64le(GICR));
-  } else {
-    await gic.setAttr(GRP_ADDR, V2_ADDR_DIST, u64le(GICD));
-    await gic.setAttr(GRP_ADDR, V2_ADDR_CPU, u64le(GICC));
-  }
+  if (model === 'v3') return { vm, vcpus, gic: await createGicV3(vm) };
+  const gic = await vm.createDevice(VGIC_V2);
+  await gic.setAttr(GRP_ADDR, V2_ADDR_DIST, u64le(GICD));
+  await gic.setAttr(GRP_ADDR, V2_ADDR_CPU, u64le(GICC));
   await gic.setAttr(GRP_CTRL, CTRL_INIT);
   return { vm, vcpus, gic };
 }
@@ -107,12 +98,6 @@ async function runUntilExit(v: VcpuHandle, maxMs = 10_000): Promise<RunExit> {
     const e = await v.run({ deadlineMs: 12_000 });
     if (e.reason !== 'KVM_EXIT_INTR' || Date.now() > end) return e;
   }
-}
-
-async function readU64s(vm: VmHandle, at: bigint, n: number): Promise<bigint[]> {
-  const b = await vm.readMemory(at, 8 * n);
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  return Array.from({ length: n }, (_, i) => dv.getBigUint64(8 * i, true));
 }
 
 /** avg, median, max of a list of ms values, for the printed reports. */

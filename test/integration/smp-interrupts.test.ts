@@ -11,21 +11,13 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTestServer, TestServer, GUEST_RAM, USERSPACE } from './harness';
-import { REG, u64le, readU32le, DeviceHandle, VcpuHandle, VmHandle, RunExit } from '../../clients/kvm-client';
+import { startTestServer, TestServer, GUEST_RAM, USERSPACE, createGicV3, readU64s } from './harness';
+import { REG, readU32le, DeviceHandle, VcpuHandle, VmHandle, RunExit } from '../../clients/kvm-client';
 import { assemble } from '../guests/assemble';
 
-const VGIC_V3 = 7;
-const GRP_ADDR = 0;
 const GRP_DIST_REGS = 1;
-const GRP_CTRL = 4;
 const GRP_REDIST_REGS = 5;
 const GRP_LEVEL_INFO = 7;
-const CTRL_INIT = 0n;
-const V3_ADDR_DIST = 2n;
-const V3_ADDR_REDIST = 3n;
-const GICD = 0x08000000n;
-const GICR = 0x080a0000n;
 const RAM_SIZE = 0x40000n;
 const MMIO = 0x90000000n;
 const LOG = GUEST_RAM + 0x30000n;
@@ -81,10 +73,7 @@ async function smpVm(code: Uint8Array): Promise<{ vm: VmHandle; v0: VcpuHandle; 
   await v0.setReg(REG.PC, GUEST_RAM);
   const v1 = await vm.createVcpu(1);
   await v1.init([(1 << KVM_ARM_VCPU_PSCI_0_2) | (1 << KVM_ARM_VCPU_POWER_OFF)]);
-  const gic = await vm.createDevice(VGIC_V3);
-  await gic.setAttr(GRP_ADDR, V3_ADDR_DIST, u64le(GICD));
-  await gic.setAttr(GRP_ADDR, V3_ADDR_REDIST, u64le(GICR));
-  await gic.setAttr(GRP_CTRL, CTRL_INIT);
+  const gic = await createGicV3(vm);
   return { vm, v0, v1, gic };
 }
 
@@ -101,12 +90,6 @@ function expectWrite(e: RunExit, off: bigint, what: string): bigint {
   assert.is(e.mmio!.isWrite, true, what);
   assert.is(e.mmio!.len, 8, what);
   return mmioValue(e);
-}
-
-async function readU64s(vm: VmHandle, at: bigint, n: number): Promise<bigint[]> {
-  const b = await vm.readMemory(at, 8 * n);
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  return Array.from({ length: n }, (_, i) => dv.getBigUint64(8 * i, true));
 }
 
 const reg32 = async (gic: DeviceHandle, group: number, attr: bigint): Promise<number> => readU32le(await gic.getAttr(group, attr));
